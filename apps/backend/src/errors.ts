@@ -1,0 +1,73 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+
+export type ErrorCode =
+  | 'bad_request'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'injected_fault'
+  | 'not_ready'
+  | 'internal_error';
+
+/** The one error type handlers throw; the error middleware turns it into `{ error: { code, message } }`. */
+export class AppError extends Error {
+  override name = 'AppError';
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+
+  static badRequest(message: string): AppError {
+    return new AppError(400, 'bad_request', message);
+  }
+
+  static notFound(message: string): AppError {
+    return new AppError(404, 'not_found', message);
+  }
+}
+
+/** For a known path with an unsupported method: 405 with an Allow header. */
+export function methodNotAllowed(allowed: readonly string[]): RequestHandler {
+  const allow = allowed.join(', ');
+  return (req, _res, next) => {
+    next(new AppError(405, 'method_not_allowed', `Method ${req.method} is not allowed here; use ${allow}`, { allow }));
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(AppError.notFound(`No route for ${req.method} ${req.path}`));
+};
+
+interface HttpishError {
+  status?: unknown;
+  statusCode?: unknown;
+  expose?: unknown;
+  message?: unknown;
+}
+
+/** Mounted last. Never leaks stack traces: unknown errors become a generic 500 and are logged instead. */
+export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
+  let appError: AppError;
+  if (err instanceof AppError) {
+    appError = err;
+  } else {
+    const httpish = (typeof err === 'object' && err !== null ? err : {}) as HttpishError;
+    const status = Number(httpish.status ?? httpish.statusCode);
+    // Errors raised by Express itself (e.g. a malformed %-escape in the path) carry a 4xx status and are safe to show.
+    if (status >= 400 && status < 500 && httpish.expose !== false) {
+      appError = new AppError(status, status === 404 ? 'not_found' : 'bad_request', String(httpish.message));
+    } else {
+      req.log?.error({ err }, 'unhandled error');
+      appError = new AppError(500, 'internal_error', 'Internal server error');
+    }
+  }
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.set(appError.headers);
+  res.status(appError.status).json({ error: { code: appError.code, message: appError.message } });
+};

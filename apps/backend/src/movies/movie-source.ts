@@ -1,0 +1,34 @@
+import type { Catalogue, HomeFeed, ListQuery, MoviePage } from '../catalogue/catalogue.js';
+import type { Movie } from '../catalogue/schema.js';
+import type { PropagatedHeaders } from '../observability/trace-headers.js';
+
+export type DataSource = 'bundled' | 'tmdb';
+
+export type Sourced<T> = T & { source: DataSource };
+
+/** Where listings and details come from: the bundled catalogue, or TMDB with the bundled one as fallback. */
+export interface MovieSource {
+  /** What a request would be answered from right now (shown by GET /). */
+  readonly currentSource: DataSource;
+  list(query: ListQuery, trace: PropagatedHeaders): Promise<Sourced<MoviePage>>;
+  movie(id: number, trace: PropagatedHeaders): Promise<Sourced<{ movie: Movie }> | undefined>;
+  home(perGenre: number, trace: PropagatedHeaders): Promise<Sourced<HomeFeed>>;
+}
+
+export class BundledMovieSource implements MovieSource {
+  readonly currentSource = 'bundled';
+  constructor(private readonly catalogue: Catalogue) {}
+
+  async list(query: ListQuery): Promise<Sourced<MoviePage>> {
+    return { ...this.catalogue.list(query), source: 'bundled' };
+  }
+
+  async movie(id: number): Promise<Sourced<{ movie: Movie }> | undefined> {
+    const movie = this.catalogue.movie(id);
+    return movie ? { movie, source: 'bundled' } : undefined;
+  }
+
+  async home(perGenre: number): Promise<Sourced<HomeFeed>> {
+    return { ...this.catalogue.home(perGenre), source: 'bundled' };
+  }
+}

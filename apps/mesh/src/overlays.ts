@@ -1,0 +1,137 @@
+/**
+ * Finds and renders the kustomize overlays under k8s/overlays, and loads their VirtualServices.
+ * Rendering uses `kubectl kustomize` when kubectl is on the PATH (or named by $KUBECTL); without it, the committed
+ * k8s/rendered/<overlay>.yaml is read instead — a test keeps those files identical to a fresh render.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parseAllDocuments } from 'yaml';
+import { isVirtualService, parseVirtualService, type VirtualService } from './virtual-service.js';
+
+const execFileAsync = promisify(execFile);
+
+/** The repository root (this file lives in apps/mesh/src). */
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const k8sDir = join(repoRoot, 'k8s');
+export const overlaysDir = join(k8sDir, 'overlays');
+export const renderedDir = join(k8sDir, 'rendered');
+
+export class OverlayError extends Error {
+  override name = 'OverlayError';
+}
+
+/** Names of the runnable variants: every directory under k8s/overlays with a kustomization.yaml. */
+export function listOverlays(): string[] {
+  if (!existsSync(overlaysDir)) return [];
+  return readdirSync(overlaysDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(overlaysDir, entry.name, 'kustomization.yaml')))
+    .map((entry) => entry.name)
+    .sort(compareOverlayNames);
+}
+
+/** Splits first, from all-v1 to all-v2 (100-0, 80-20, 50-50, 0-100), then scenarios alphabetically. */
+function compareOverlayNames(a: string, b: string): number {
+  const split = (name: string) => /^(\d+)-(\d+)$/.exec(name);
+  const sa = split(a);
+  const sb = split(b);
+  if (sa && sb) return Number(sb[1]) - Number(sa[1]);
+  if (sa) return -1;
+  if (sb) return 1;
+  return a.localeCompare(b);
+}
+
+/** Checks the name against the overlays that exist, so a name can never point outside k8s/overlays. */
+export function resolveOverlay(name: string): string {
+  const overlays = listOverlays();
+  if (!overlays.includes(name)) {
+    throw new OverlayError(`unknown overlay "${name}" (available: ${overlays.join(', ') || 'none'})`);
+  }
+  return join(overlaysDir, name);
+}
+
+/** The kubectl to use: $KUBECTL, else `kubectl` when it is on the PATH, else undefined. */
+export function findKubectl(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.KUBECTL) return env.KUBECTL;
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (dir && existsSync(join(dir, 'kubectl'))) return join(dir, 'kubectl');
+  }
+  return undefined;
+}
+
+export interface RenderedOverlay {
+  overlay: string;
+  yaml: string;
+  /** How it was rendered: a live `kubectl kustomize`, or the committed fallback file. */
+  via: 'kubectl' | 'rendered';
+}
+
+export interface RenderOptions {
+  /** A kubectl binary, or false to force the k8s/rendered fallback. Default: findKubectl(). */
+  kubectl?: string | false;
+}
+
+export async function renderOverlay(name: string, options: RenderOptions = {}): Promise<RenderedOverlay> {
+  const dir = resolveOverlay(name);
+  const kubectl = options.kubectl === undefined ? findKubectl() : options.kubectl;
+  if (kubectl) {
+    try {
+      const { stdout } = await execFileAsync(kubectl, ['kustomize', dir], { maxBuffer: 32 * 1024 * 1024 });
+      return { overlay: name, yaml: stdout, via: 'kubectl' };
+    } catch (error) {
+      const stderr = (error as { stderr?: string }).stderr?.trim();
+      throw new OverlayError(
+        `kubectl kustomize k8s/overlays/${name} failed: ${stderr || (error as Error).message}`,
+      );
+    }
+  }
+  const fallback = join(renderedDir, `${name}.yaml`);
+  if (!existsSync(fallback)) {
+    throw new OverlayError(
+      `cannot render overlay "${name}": kubectl is not installed and k8s/rendered/${name}.yaml does not exist`,
+    );
+  }
+  return { overlay: name, yaml: readFileSync(fallback, 'utf8'), via: 'rendered' };
+}
+
+/** Every object of a multi-document YAML stream; YAML syntax errors name the document. */
+export function parseManifests(yamlText: string, source = 'manifest'): Array<Record<string, unknown>> {
+  const objects: Array<Record<string, unknown>> = [];
+  parseAllDocuments(yamlText).forEach((document, index) => {
+    if (document.errors.length > 0) {
+      throw new OverlayError(`${source}: YAML document ${index + 1}: ${document.errors[0]?.message}`);
+    }
+    const value = document.toJS();
+    if (value !== null && value !== undefined) objects.push(value as Record<string, unknown>);
+  });
+  return objects;
+}
+
+/** The VirtualServices bound to the named gateway (short name or namespace/name), in manifest order. */
+export function gatewayVirtualServices(
+  objects: ReadonlyArray<Record<string, unknown>>,
+  gateway = 'istio-gateway',
+): VirtualService[] {
+  return objects
+    .filter(isVirtualService)
+    .map(parseVirtualService)
+    .filter((vs) => (vs.spec.gateways ?? []).some((g) => g === gateway || g.endsWith(`/${gateway}`)));
+}
+
+export interface LoadedOverlay extends RenderedOverlay {
+  objects: Array<Record<string, unknown>>;
+  virtualServices: VirtualService[];
+}
+
+/** Renders an overlay and returns its objects and the VirtualServices bound to the ingress gateway. */
+export async function loadOverlay(name: string, options: RenderOptions = {}): Promise<LoadedOverlay> {
+  const rendered = await renderOverlay(name, options);
+  const objects = parseManifests(rendered.yaml, `k8s/overlays/${name}`);
+  const virtualServices = gatewayVirtualServices(objects);
+  if (virtualServices.length === 0) {
+    throw new OverlayError(`overlay "${name}" has no VirtualService bound to istio-gateway`);
+  }
+  return { ...rendered, objects, virtualServices };
+}
