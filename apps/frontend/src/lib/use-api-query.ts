@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiResult, ServedBy } from '../types/api';
 import { type ApiError, isCancel, toApiError } from './api-client';
+import { usePremiumUser } from './premium-store';
 import { useQuerySettings } from './query-settings';
 
 export type QueryState<T> =
@@ -14,17 +15,19 @@ const loadingState = (isSlow: boolean) =>
   ({ status: 'loading', isSlow, data: undefined, servedBy: null, error: null }) as const;
 
 /**
- * Runs `fetcher` whenever `key` changes (or on retry), cancelling the previous request, and reports loading /
+ * Runs `fetcher` whenever `key` changes (or on retry, or when the premium toggle flips), cancelling the previous request, and reports loading /
  * slow / error / success. Stale answers of an earlier key are dropped.
  */
 export function useApiQuery<T>(key: string, fetcher: (signal: AbortSignal) => Promise<ApiResult<T>>): QueryResult<T> {
   const { slowAfterMs } = useQuerySettings();
+  // Switching the premium toggle may route to another version: fetch again so the page shows it.
+  const premium = usePremiumUser();
   const [state, setState] = useState<QueryState<T>>(loadingState(false));
   const [attempt, setAttempt] = useState(0);
   const fetcherRef = useRef(fetcher);
   fetcherRef.current = fetcher;
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: key and attempt are the triggers; fetcher is read via ref.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: key, attempt and premium are the triggers; fetcher is read via ref.
   useEffect(() => {
     const controller = new AbortController();
     setState(loadingState(false));
@@ -44,7 +47,7 @@ export function useApiQuery<T>(key: string, fetcher: (signal: AbortSignal) => Pr
       clearTimeout(slowTimer);
       controller.abort();
     };
-  }, [key, attempt, slowAfterMs]);
+  }, [key, attempt, premium, slowAfterMs]);
 
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
   return { ...state, retry };

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Catalogue } from './catalogue/catalogue.js';
+import type { Config } from './config.js';
+import { errorHandler, notFoundHandler } from './errors.js';
+import { demoFaults } from './faults/demo-faults.js';
+import { healthRouter, type Readiness } from './health/health-router.js';
+import type { MovieSource } from './movies/movie-source.js';
+import { moviesRouter } from './movies/movies-router.js';
+import type { Logger } from './observability/logger.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
+import { PROPAGATED_HEADERS, requestIdFrom } from './observability/trace-headers.js';
+
+export interface AppDeps {
+  config: Pick<Config, 'serviceVersion' | 'corsOrigin' | 'faults'>;
+  catalogue: Catalogue;
+  source: MovieSource;
+  logger: Logger;
+  readiness: Readiness;
+  metrics?: Metrics;
+  /** Injectable so tests can make FAULT_ERROR_RATE deterministic. */
+  random?: () => number;
+}
+
+const EXPOSED_HEADERS = ['x-backend-version', 'x-catalogue', 'x-data-source', 'x-request-id'].join(', ');
+const ALLOWED_REQUEST_HEADERS = ['content-type', ...PROPAGATED_HEADERS].join(', ');
+const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** Builds the Express app from its dependencies; no I/O, no listening, no globals — server.ts does that. */
+export function createApp(deps: AppDeps): Express {
+  const { config, catalogue, readiness, logger } = deps;
+  const metrics = deps.metrics ?? createMetrics({ version: config.serviceVersion, catalogue: catalogue.name });
+  const app = express();
+  app.disable('x-powered-by');
+  // Every answer must reach the mesh (a cached 304 would hide which version served it), so no ETags.
+  app.set('etag', false);
+
+  // First, so that every response — errors and 404s included — says which version and catalogue answered.
+  const identify: RequestHandler = (_req, res, next) => {
+    res.set({
+      'x-backend-version': config.serviceVersion,
+      'x-catalogue': catalogue.name,
+      'access-control-allow-origin': config.corsOrigin,
+      'access-control-expose-headers': EXPOSED_HEADERS,
+      'cache-control': 'no-store',
+    });
+    if (config.corsOrigin !== '*') res.vary('origin');
+    if (readiness.isDraining) res.set('connection', 'close');
+    next();
+  };
+  app.use(identify);
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = requestIdFrom(req.headers, randomUUID);
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      // Kubelet probes and Prometheus scrapes would drown the request log.
+      autoLogging: { ignore: (req) => PROBE_PATHS.has((req.url ?? '').split('?')[0] ?? '') },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(metrics.middleware);
+  app.use(helmet({ crossOriginResourcePolicy: { policy: 'cross-origin' } }));
+
+  app.options('/{*path}', (_req, res) => {
+    res
+      .set({
+        'access-control-allow-methods': 'GET, HEAD, OPTIONS',
+        'access-control-allow-headers': ALLOWED_REQUEST_HEADERS,
+        'access-control-max-age': '600',
+      })
+      .status(204)
+      .end();
+  });
+
+  app.use(healthRouter({ readiness, registry: metrics.registry }));
+  app.use(
+    demoFaults({ ...config.faults, random: deps.random ?? Math.random }),
+    moviesRouter({ catalogue, source: deps.source, serviceVersion: config.serviceVersion }),
+  );
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

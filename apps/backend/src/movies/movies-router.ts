@@ -1,0 +1,77 @@
+import { type Request, Router } from 'express';
+import type { Catalogue } from '../catalogue/catalogue.js';
+import { AppError, methodNotAllowed } from '../errors.js';
+import { type PropagatedHeaders, pickTraceHeaders } from '../observability/trace-headers.js';
+import type { MovieSource } from './movie-source.js';
+import { homeQuerySchema, listQuerySchema, movieIdSchema, parseOrBadRequest } from './query-schemas.js';
+
+const GET_ONLY = ['GET', 'HEAD'] as const;
+
+/** Incoming trace headers plus our request id, for every call made on this request's behalf. */
+function traceOf(req: Request): PropagatedHeaders {
+  return { ...pickTraceHeaders(req.headers), 'x-request-id': String(req.id) };
+}
+
+export function moviesRouter(deps: { catalogue: Catalogue; source: MovieSource; serviceVersion: string }): Router {
+  const { catalogue, source, serviceVersion } = deps;
+  const router = Router();
+  const displayName = catalogue.name === 'bollywood' ? 'Bollywood' : 'Hollywood';
+
+  router
+    .route('/')
+    .get((_req, res) => {
+      const current = source.currentSource;
+      res.json({
+        service: 'movie-backend',
+        version: serviceVersion,
+        catalogue: catalogue.name,
+        source: current,
+        message: `movie-backend ${serviceVersion} serving the ${displayName} (${catalogue.name}) catalogue from ${current === 'tmdb' ? 'TMDB' : 'bundled data'}`,
+      });
+    })
+    .all(methodNotAllowed(GET_ONLY));
+
+  router
+    .route('/genres')
+    .get((_req, res) => {
+      res.json({ genres: catalogue.genresWithCounts });
+    })
+    .all(methodNotAllowed(GET_ONLY));
+
+  router
+    .route('/movies')
+    .get(async (req, res) => {
+      const query = parseOrBadRequest(listQuerySchema, req.query);
+      if (query.genre !== undefined && !catalogue.hasGenre(query.genre)) {
+        throw AppError.badRequest(`Invalid query parameter genre: unknown genre id ${query.genre}; see GET /genres`);
+      }
+      const page = await source.list(
+        { page: query.page, perPage: query.per_page, sort: query.sort, genre: query.genre, q: query.q },
+        traceOf(req),
+      );
+      res.set('x-data-source', page.source).json(page);
+    })
+    .all(methodNotAllowed(GET_ONLY));
+
+  router
+    .route('/movies/:id')
+    .get(async (req, res) => {
+      const parsed = movieIdSchema.safeParse(req.params.id);
+      if (!parsed.success) throw AppError.badRequest('Invalid path parameter id: must be a positive integer movie id');
+      const found = await source.movie(parsed.data, traceOf(req));
+      if (!found) throw AppError.notFound(`No movie with id ${parsed.data} in the ${catalogue.name} catalogue`);
+      res.set('x-data-source', found.source).json({ ...found.movie, source: found.source });
+    })
+    .all(methodNotAllowed(GET_ONLY));
+
+  router
+    .route('/home')
+    .get(async (req, res) => {
+      const query = parseOrBadRequest(homeQuerySchema, req.query);
+      const feed = await source.home(query.per_genre, traceOf(req));
+      res.set('x-data-source', feed.source).json({ catalogue: catalogue.name, ...feed });
+    })
+    .all(methodNotAllowed(GET_ONLY));
+
+  return router;
+}

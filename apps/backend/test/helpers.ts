@@ -1,0 +1,141 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type AppDeps, createApp } from '../src/app.js';
+import type { Catalogue } from '../src/catalogue/catalogue.js';
+import { loadCatalogue } from '../src/catalogue/load.js';
+import { Readiness } from '../src/health/health-router.js';
+import { BundledMovieSource, type MovieSource } from '../src/movies/movie-source.js';
+import { createLogger, type Logger } from '../src/observability/logger.js';
+
+export const BACKEND_ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const FIXTURES = path.join(BACKEND_ROOT, 'test', 'fixtures');
+export const fixtureDir = (name: string) => path.join(FIXTURES, name);
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const SERVER_ENTRY = path.join(BACKEND_ROOT, 'src', 'server.ts');
+
+export function fixtureCatalogue(name: 'bollywood' | 'hollywood' = 'bollywood'): Catalogue {
+  return loadCatalogue(fixtureDir(name));
+}
+
+/** A logger whose JSON lines land in an array, so tests can read exactly what would be logged. */
+export function memoryLogger(level = 'info'): { logger: Logger; lines: () => Record<string, unknown>[]; raw: () => string } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, callback) {
+      chunks.push(String(chunk));
+      callback();
+    },
+  });
+  const logger = createLogger({ level }, stream);
+  const raw = () => chunks.join('');
+  const lines = () =>
+    raw()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { logger, lines, raw };
+}
+
+export interface TestAppOptions {
+  catalogue?: Catalogue;
+  source?: MovieSource;
+  serviceVersion?: string;
+  faults?: { delayMs: number; errorRate: number };
+  random?: () => number;
+  ready?: boolean;
+  corsOrigin?: string;
+}
+
+export function testApp(options: TestAppOptions = {}) {
+  const catalogue = options.catalogue ?? fixtureCatalogue('bollywood');
+  const readiness = new Readiness();
+  if (options.ready ?? true) readiness.markLoaded();
+  const log = memoryLogger();
+  const deps: AppDeps = {
+    config: {
+      serviceVersion: options.serviceVersion ?? 'v1',
+      corsOrigin: options.corsOrigin ?? '*',
+      faults: options.faults ?? { delayMs: 0, errorRate: 0 },
+    },
+    catalogue,
+    source: options.source ?? new BundledMovieSource(catalogue),
+    logger: log.logger,
+    readiness,
+    random: options.random,
+  };
+  return { app: createApp(deps), readiness, log, catalogue };
+}
+
+export interface RunningServer {
+  child: ChildProcess;
+  port: number;
+  url: string;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop: () => Promise<void>;
+}
+
+/** Runs src/server.ts as a real process (through tsx), the way `pnpm dev` does. */
+export function runServerProcess(env: Record<string, string>): {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+} {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, SERVER_ENTRY], {
+    // A clean environment and a cwd without a .env: nothing from the developer's setup leaks into the test.
+    cwd: os.tmpdir(),
+    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (chunk) => {
+    out += String(chunk);
+  });
+  child.stderr?.on('data', (chunk) => {
+    err += String(chunk);
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+export async function startServer(env: Record<string, string>, timeoutMs = 20_000): Promise<RunningServer> {
+  const proc = runServerProcess(env);
+  const deadline = Date.now() + timeoutMs;
+  let port: number | undefined;
+  while (port === undefined) {
+    const listening = proc
+      .stdout()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        try {
+          return JSON.parse(line) as { msg?: string; port?: number };
+        } catch {
+          return {};
+        }
+      })
+      .find((line) => line.msg === 'listening');
+    if (listening?.port) port = listening.port;
+    else if (proc.child.exitCode !== null) throw new Error(`server exited early: ${proc.stderr()}`);
+    else if (Date.now() > deadline) {
+      proc.child.kill('SIGKILL');
+      throw new Error(`server did not start: ${proc.stderr()}`);
+    } else await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const stop = async () => {
+    if (proc.child.exitCode === null && proc.child.signalCode === null) {
+      proc.child.kill('SIGKILL');
+      await proc.exited;
+    }
+  };
+  return { ...proc, port, url: `http://127.0.0.1:${port}`, stop };
+}

@@ -1,0 +1,5 @@
+import { HomeFeedView } from '../../features/catalogue/components/home-feed';
+
+export function HomeRoute() {
+  return <HomeFeedView />;
+}

@@ -1,0 +1,24 @@
+import { useId } from 'react';
+import { premiumHeader } from '../../../lib/api-client';
+import { setPremiumUser, usePremiumUser } from '../../../lib/premium-store';
+
+/** The header-routing scenario: premium users are routed to v2 by the `x-user-type: premium` header. */
+export function PremiumToggle() {
+  const premium = usePremiumUser();
+  const hintId = useId();
+  return (
+    <label className="premium-toggle">
+      <input
+        type="checkbox"
+        role="switch"
+        checked={premium}
+        aria-describedby={hintId}
+        onChange={(event) => setPremiumUser(event.target.checked)}
+      />
+      <span className="premium-toggle__label">Premium user</span>
+      <span id={hintId} className="visually-hidden">
+        Adds the header {premiumHeader.name}: {premiumHeader.value} to every API call
+      </span>
+    </label>
+  );
+}

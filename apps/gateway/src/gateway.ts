@@ -1,0 +1,694 @@
+/**
+ * The local gateway: an HTTP server that routes every request as the chosen overlay's gateway-bound
+ * VirtualServices do (through @movies/mesh, the one VirtualService module) and lets undici do the forwarding.
+ * This file only makes the routing decision — match, fault, weighted destination, mirror, retries, timeout —
+ * and maps its outcome to the answers Envoy gives.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { Duplex } from 'node:stream';
+import { pipeline } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  chooseDestination,
+  decideFault,
+  destinationKey,
+  type HttpRoute,
+  matchRequest,
+  OverlayError,
+  parseDuration,
+  type RenderOptions,
+  type RequestInfo,
+  type RouteDecision,
+  type RouteDestination,
+  rewritePath,
+  shouldMirror,
+  type VirtualService,
+  VirtualServiceError,
+  WeightsError,
+} from '@movies/mesh';
+import { Pool } from 'undici';
+import { z } from 'zod';
+import { type AccessLogSink, formatAccessLog, stdoutSink } from './access-log.js';
+import { backoffMs, isIdempotent, retryPolicyOf } from './retry-policy.js';
+import {
+  createRoutingTable,
+  RoutingError,
+  type RoutingTable,
+  tableFromOverlay,
+  tableWithWeights,
+} from './routing-table.js';
+import { resolveUpstreams, type UpstreamMap, upstreamFor } from './upstreams.js';
+
+export interface GatewayOptions {
+  /** 0 picks a free port. Default 8080. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** A directory name under k8s/overlays. Default "80-20". Ignored when virtualServices is given. */
+  overlay?: string;
+  /** Route by these (already parsed) VirtualServices instead of an overlay. */
+  virtualServices?: readonly VirtualService[];
+  /** Merged over the defaults: 'movie-backend/v1' → http://127.0.0.1:8001, 'movie-backend/v2' → :8002, 'movie-frontend' → :5173. */
+  upstreams?: UpstreamMap;
+  /** One line per request on stdout (true, the default), off (false), or to the given sink. */
+  accessLog?: boolean | AccessLogSink;
+  /** How to render overlays (kubectl, or false for the committed k8s/rendered fallback). */
+  render?: RenderOptions;
+}
+
+export interface MeshState {
+  source: string;
+  overlay: string | undefined;
+  via: RoutingTable['via'];
+  weights: Record<string, number>;
+  rules: RoutingTable['rules'];
+  /** Requests forwarded per destination since `countsSince` (the last switch, or start). */
+  counts: Record<string, number>;
+  countsSince: string;
+  stats: RoutingTable['stats'];
+  upstreams: UpstreamMap;
+  updatedAt: string;
+}
+
+export interface Gateway {
+  url: string;
+  port: number;
+  state(): MeshState;
+  /** Same as PUT /__mesh {"overlay": name}. */
+  useOverlay(name: string): Promise<MeshState>;
+  /** Same as PUT /__mesh {"weights": {...}}. */
+  useWeights(weights: Record<string, number>): Promise<MeshState>;
+  close(): Promise<void>;
+}
+
+const MESH_PATH = '/__mesh';
+const MAX_MESH_BODY = 16 * 1024;
+const MAX_MIRRORED_BODY = 10 * 1024 * 1024;
+const CLOSE_GRACE_MS = 5000;
+
+/** Headers that describe one connection and must not be forwarded (RFC 9110 §7.6.1), plus what undici sets. */
+const hopByHop = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'expect',
+  'proxy-authenticate',
+  'proxy-authorization',
+]);
+
+const meshRequestSchema = z.union([
+  z.object({ overlay: z.string().min(1) }).strict(),
+  z.object({ weights: z.record(z.string(), z.number()) }).strict(),
+]);
+
+const meshRequestHelp = 'send {"overlay": "<name under k8s/overlays>"} or {"weights": {"v1": 80, "v2": 20}}';
+
+/** Thrown to answer a client error on /__mesh with 400. */
+class BadRequest extends Error {}
+
+function toState(table: RoutingTable, upstreams: UpstreamMap): MeshState {
+  return {
+    source: table.source,
+    overlay: table.overlay,
+    via: table.via,
+    weights: table.weights,
+    rules: table.rules,
+    counts: { ...table.counts },
+    countsSince: table.updatedAt.toISOString(),
+    stats: { ...table.stats },
+    upstreams,
+    updatedAt: table.updatedAt.toISOString(),
+  };
+}
+
+function describeSplit(table: RoutingTable): string {
+  const split = Object.entries(table.weights)
+    .map(([subset, weight]) => `${subset} ${Number(weight.toFixed(2))} %`)
+    .join(', ');
+  return split || 'no /api/ route';
+}
+
+function sendText(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, {
+    'content-type': 'text/plain',
+    'content-length': Buffer.byteLength(body),
+    ...headers,
+  });
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  res.end(body);
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new BadRequest(`request body larger than ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Envoy's shadow host: "localhost:8080" → "localhost-shadow:8080", "movies" → "movies-shadow". */
+export function shadowHost(host: string): string {
+  const colon = host.lastIndexOf(':');
+  const isPort = colon > 0 && /^\d+$/.test(host.slice(colon + 1)) && !host.endsWith(']');
+  return isPort ? `${host.slice(0, colon)}-shadow${host.slice(colon)}` : `${host}-shadow`;
+}
+
+function applyHeaderOperations(
+  headers: Record<string, string | string[]>,
+  operations: { set?: Record<string, string>; add?: Record<string, string>; remove?: string[] } | undefined,
+): void {
+  if (!operations) return;
+  for (const [name, value] of Object.entries(operations.set ?? {})) headers[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(operations.add ?? {})) {
+    const key = name.toLowerCase();
+    const existing = headers[key];
+    headers[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+  }
+  for (const name of operations.remove ?? []) delete headers[name.toLowerCase()];
+}
+
+/** A sane x-request-id is kept (Envoy trusts an edge request's id unless configured otherwise); else a UUID. */
+function requestIdOf(headers: IncomingHttpHeaders): string {
+  const incoming = headers['x-request-id'];
+  return typeof incoming === 'string' && /^[\w.:-]{1,200}$/.test(incoming) ? incoming : randomUUID();
+}
+
+function upstreamRequestHeaders(
+  req: IncomingMessage,
+  decision: RouteDecision,
+  destination: RouteDestination,
+  upstreamPath: string,
+  requestId: string,
+): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  const connectionTokens = new Set(
+    String(req.headers.connection ?? '')
+      .split(',')
+      .map((token) => token.trim().toLowerCase()),
+  );
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || hopByHop.has(name) || connectionTokens.has(name)) continue;
+    headers[name] = value;
+  }
+  const client = req.socket.remoteAddress;
+  if (client) {
+    const forwarded = req.headers['x-forwarded-for'];
+    headers['x-forwarded-for'] = forwarded ? `${forwarded}, ${client}` : client;
+  }
+  headers['x-forwarded-proto'] ??= 'http';
+  headers['x-request-id'] = requestId;
+  if (upstreamPath !== req.url) headers['x-envoy-original-path'] = req.url ?? '/';
+  const authority = decision.rule.rewrite?.authority;
+  if (authority) headers.host = authority;
+  applyHeaderOperations(headers, decision.rule.headers?.request);
+  applyHeaderOperations(headers, destination.headers?.request);
+  return headers;
+}
+
+function responseHeaders(
+  upstream: IncomingHttpHeaders,
+  rule: HttpRoute,
+  destination: RouteDestination,
+  extra: Record<string, string>,
+): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(upstream)) {
+    if (value === undefined || hopByHop.has(name)) continue;
+    headers[name] = value;
+  }
+  Object.assign(headers, extra);
+  applyHeaderOperations(headers, rule.headers?.response);
+  applyHeaderOperations(headers, destination.headers?.response);
+  return headers;
+}
+
+type FailureKind = 'connect' | 'reset' | 'per-try-timeout' | 'timeout' | 'client-gone' | 'other';
+
+function classifyError(error: unknown, reasons: { timeout: boolean; perTry: boolean; client: boolean }): FailureKind {
+  if (reasons.client) return 'client-gone';
+  if (reasons.timeout) return 'timeout';
+  if (reasons.perTry) return 'per-try-timeout';
+  const code = (error as { code?: string } | null)?.code;
+  if (
+    code === 'ECONNREFUSED' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT' ||
+    code === 'ENOTFOUND' ||
+    code === 'EAI_AGAIN' ||
+    code === 'EHOSTUNREACH' ||
+    code === 'ENETUNREACH'
+  ) {
+    return 'connect';
+  }
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE' || code === 'UND_ERR_CLOSED') {
+    return 'reset';
+  }
+  return 'other';
+}
+
+export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
+  const upstreams = resolveUpstreams(options.upstreams);
+  const render = options.render ?? {};
+  const log: AccessLogSink | undefined =
+    options.accessLog === false
+      ? undefined
+      : typeof options.accessLog === 'function'
+        ? options.accessLog
+        : stdoutSink;
+
+  let table: RoutingTable = options.virtualServices
+    ? createRoutingTable(
+        { source: 'custom', overlay: undefined, via: 'inline', virtualServices: options.virtualServices },
+        upstreams,
+      )
+    : await tableFromOverlay(options.overlay ?? '80-20', upstreams, render);
+
+  const pools = new Map<string, Pool>();
+  const poolFor = (origin: string): Pool => {
+    let pool = pools.get(origin);
+    if (!pool) {
+      // connectTimeout matches the DestinationRule's; keep-alive stays under Node's 5 s server default.
+      pool = new Pool(origin, { connect: { timeout: 2000 }, keepAliveTimeout: 4000, pipelining: 1 });
+      pools.set(origin, pool);
+    }
+    return pool;
+  };
+
+  // Switches run one after another, each on the table the previous one left.
+  let switching: Promise<unknown> = Promise.resolve();
+  const switchTo = (next: (current: RoutingTable) => Promise<RoutingTable> | RoutingTable) => {
+    const run = switching.then(async () => {
+      const previous = table;
+      table = await next(table);
+      log?.(
+        `${new Date().toISOString()} routing ${previous.source} -> ${table.source}: /api/ split ${describeSplit(table)}`,
+      );
+      return toState(table, upstreams);
+    });
+    switching = run.catch(() => undefined);
+    return run;
+  };
+  const useOverlay = (name: string) => switchTo(() => tableFromOverlay(name, upstreams, render));
+  const useWeights = (weights: Record<string, number>) =>
+    switchTo((current) => tableWithWeights(current, weights, upstreams));
+
+  async function handleMesh(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      sendJson(res, 200, toState(table, upstreams), { 'access-control-allow-origin': '*' });
+      return;
+    }
+    if (req.method !== 'PUT') {
+      sendJson(
+        res,
+        405,
+        { error: { code: 'method_not_allowed', message: `${req.method} ${MESH_PATH}: use GET or PUT` } },
+        { allow: 'GET, HEAD, PUT' },
+      );
+      return;
+    }
+    try {
+      const text = (await readBody(req, MAX_MESH_BODY)).toString('utf8');
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw new BadRequest(`body is not JSON: ${meshRequestHelp}`);
+      }
+      const parsed = meshRequestSchema.safeParse(body);
+      if (!parsed.success) throw new BadRequest(`unexpected body ${text.slice(0, 200)}: ${meshRequestHelp}`);
+      const state = await ('overlay' in parsed.data
+        ? useOverlay(parsed.data.overlay)
+        : useWeights(parsed.data.weights));
+      sendJson(res, 200, state);
+    } catch (error) {
+      const clientError =
+        error instanceof BadRequest ||
+        error instanceof WeightsError ||
+        error instanceof OverlayError ||
+        error instanceof VirtualServiceError ||
+        error instanceof RoutingError;
+      sendJson(res, clientError ? 400 : 500, {
+        error: { code: clientError ? 'bad_request' : 'internal', message: (error as Error).message },
+      });
+    }
+  }
+
+  function mirror(
+    rule: HttpRoute,
+    upstreamPath: string,
+    method: string,
+    headers: Record<string, string | string[]>,
+    body: Buffer | undefined,
+    current: RoutingTable,
+  ): void {
+    const target = rule.mirror;
+    const origin = target && upstreamFor(upstreams, target);
+    if (!target || !origin) return;
+    current.stats.mirrored++;
+    const host = typeof headers.host === 'string' ? headers.host : '';
+    // Fire and forget: the copy's answer (or failure) never reaches the client, as with Envoy's shadowing.
+    poolFor(origin)
+      .request({
+        path: upstreamPath,
+        method,
+        headers: { ...headers, host: shadowHost(host) },
+        body,
+        headersTimeout: 10_000,
+        bodyTimeout: 10_000,
+      })
+      .then((response) => response.body.dump())
+      .catch(() => undefined);
+  }
+
+  async function handleRoute(req: IncomingMessage, res: ServerResponse, started: number): Promise<LogFields> {
+    const current = table;
+    const method = req.method ?? 'GET';
+    const path = req.url ?? '/';
+    const info: RequestInfo = { method, path, authority: req.headers.host, headers: req.headers };
+    const decision = matchRequest(current.virtualServices, info);
+    if (!decision) {
+      current.stats.unrouted++;
+      sendText(res, 404, 'no route matched');
+      return { destination: undefined, flags: ['NR'] };
+    }
+    const { rule } = decision;
+    const flags: string[] = [];
+
+    const fault = decideFault(rule);
+    if (fault.delayMs > 0) {
+      current.stats.delayed++;
+      flags.push('DI');
+      const clientGone = new AbortController();
+      const onClose = () => clientGone.abort();
+      res.once('close', onClose);
+      try {
+        await sleep(fault.delayMs, undefined, { signal: clientGone.signal });
+      } catch {
+        return { destination: undefined, flags: [...flags, 'DC'] };
+      } finally {
+        res.off('close', onClose);
+      }
+    }
+    if (fault.abortStatus !== undefined) {
+      current.stats.aborted++;
+      sendText(res, fault.abortStatus, 'fault filter abort');
+      return { destination: undefined, flags: [...flags, 'FI'] };
+    }
+
+    const destination = chooseDestination(rule);
+    const key = destinationKey(destination.destination);
+    current.counts[key] = (current.counts[key] ?? 0) + 1;
+    const origin = upstreamFor(upstreams, destination.destination) as string;
+    const upstreamPath = rewritePath(decision, path);
+    const requestId = requestIdOf(req.headers);
+    const headers = upstreamRequestHeaders(req, decision, destination, upstreamPath, requestId);
+
+    const mirroring = shouldMirror(rule);
+    let body: Buffer | IncomingMessage | undefined;
+    if (hasBody(req)) {
+      try {
+        body = mirroring ? await readBody(req, MAX_MIRRORED_BODY) : req;
+      } catch (error) {
+        sendText(res, 413, (error as Error).message);
+        return { destination: key, flags };
+      }
+    }
+    if (mirroring) mirror(rule, upstreamPath, method, headers, body as Buffer | undefined, current);
+
+    const policy = retryPolicyOf(rule);
+    // A streamed body may be partly consumed by a failed try, so only bodyless or buffered requests retry.
+    const replayable = !(body instanceof Object && 'pipe' in body);
+    const routeTimeoutMs = rule.timeout ? parseDuration(rule.timeout) : 0;
+    const reasons = { timeout: false, perTry: false, client: false };
+    const routeController = new AbortController();
+    const onClientClose = () => {
+      if (!res.writableFinished) {
+        reasons.client = true;
+        routeController.abort();
+      }
+    };
+    res.once('close', onClientClose);
+    const routeTimer =
+      routeTimeoutMs > 0
+        ? setTimeout(() => {
+            reasons.timeout = true;
+            routeController.abort();
+          }, routeTimeoutMs)
+        : undefined;
+    const upstreamStarted = performance.now();
+
+    try {
+      for (let attempt = 0; ; attempt++) {
+        reasons.perTry = false;
+        const tryController = new AbortController();
+        const abortTry = () => tryController.abort();
+        routeController.signal.addEventListener('abort', abortTry, { once: true });
+        const tryTimer =
+          policy.perTryTimeoutMs !== undefined
+            ? setTimeout(() => {
+                reasons.perTry = true;
+                tryController.abort();
+              }, policy.perTryTimeoutMs)
+            : undefined;
+        const retriesLeft = attempt < policy.attempts && replayable;
+        try {
+          const response = await poolFor(origin).request({
+            path: upstreamPath,
+            method,
+            headers,
+            body,
+            signal: tryController.signal,
+          });
+          clearTimeout(tryTimer);
+          if (retriesLeft && isIdempotent(method) && policy.retriableStatus(response.statusCode)) {
+            await response.body.dump();
+            await sleep(backoffMs(attempt + 1));
+            continue;
+          }
+          res.writeHead(
+            response.statusCode,
+            responseHeaders(response.headers, rule, destination, {
+              'x-mesh-subset': key,
+              'x-envoy-upstream-service-time': String(Math.round(performance.now() - upstreamStarted)),
+            }),
+          );
+          await new Promise<void>((resolve) => {
+            pipeline(response.body, res, (error) => {
+              if (error) {
+                if (reasons.timeout) flags.push('UT');
+                else if (!reasons.client) flags.push('UC');
+                res.destroy();
+              }
+              resolve();
+            });
+          });
+          return { destination: key, flags };
+        } catch (error) {
+          clearTimeout(tryTimer);
+          const kind = classifyError(error, reasons);
+          if (kind === 'client-gone') return { destination: key, flags: [...flags, 'DC'] };
+          if (kind === 'timeout') {
+            sendText(res, 504, 'upstream request timeout');
+            return { destination: key, flags: [...flags, 'UT'] };
+          }
+          const retriable =
+            (kind === 'connect' && policy.onConnectFailure) ||
+            (kind === 'reset' && (policy.onReset || (policy.onConnectFailure && isIdempotent(method)))) ||
+            kind === 'per-try-timeout';
+          if (retriesLeft && retriable) {
+            await sleep(backoffMs(attempt + 1));
+            if (reasons.timeout) {
+              sendText(res, 504, 'upstream request timeout');
+              return { destination: key, flags: [...flags, 'UT'] };
+            }
+            continue;
+          }
+          const exhausted = attempt > 0 ? ['URX'] : [];
+          if (kind === 'per-try-timeout') {
+            sendText(res, 504, 'upstream request timeout');
+            return { destination: key, flags: [...flags, 'UT', ...exhausted] };
+          }
+          if (kind === 'connect') {
+            sendText(res, 503, 'no healthy upstream');
+            return { destination: key, flags: [...flags, 'UH', ...exhausted] };
+          }
+          sendText(
+            res,
+            503,
+            `upstream connect error or disconnect/reset before headers. reset reason: ${
+              kind === 'reset' ? 'connection termination' : (error as Error).message
+            }`,
+          );
+          return { destination: key, flags: [...flags, 'UC', ...exhausted] };
+        } finally {
+          routeController.signal.removeEventListener('abort', abortTry);
+        }
+      }
+    } finally {
+      clearTimeout(routeTimer);
+      res.off('close', onClientClose);
+      void started;
+    }
+  }
+
+  interface LogFields {
+    destination: string | undefined;
+    flags: string[];
+  }
+
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    const started = performance.now();
+    const path = req.url ?? '/';
+    if (path === MESH_PATH || path.startsWith(`${MESH_PATH}?`)) {
+      handleMesh(req, res).catch(() => res.destroy());
+      return;
+    }
+    if (!path.startsWith('/')) {
+      sendText(res, 400, 'request target must be an absolute path');
+      return;
+    }
+    handleRoute(req, res, started)
+      .catch((error: unknown) => {
+        sendText(res, 500, `gateway error: ${(error as Error).message}`);
+        return { destination: undefined, flags: ['UC'] } satisfies LogFields;
+      })
+      .then(({ destination, flags }) => {
+        if (!log) return;
+        const finish = () =>
+          log(
+            formatAccessLog({
+              time: new Date(),
+              method: req.method ?? '-',
+              path,
+              destination,
+              status: res.headersSent ? res.statusCode : 0,
+              latencyMs: performance.now() - started,
+              flags: res.writableFinished || flags.includes('DC') ? flags : [...flags, 'DC'],
+            }),
+          );
+        if (res.writableFinished || res.destroyed) finish();
+        else res.once('close', finish);
+      });
+  });
+
+  // A malformed request never crashes the gateway: answer 400 where the socket still can, as Node would.
+  server.on('clientError', (_error, socket: Duplex) => {
+    if ((socket as Socket).writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refuse = (status: string) => {
+      socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    };
+    socket.on('error', () => socket.destroy());
+    const path = req.url ?? '/';
+    const decision = path.startsWith('/')
+      ? matchRequest(table.virtualServices, {
+          method: req.method ?? 'GET',
+          path,
+          authority: req.headers.host,
+          headers: req.headers,
+        })
+      : undefined;
+    if (!decision) return refuse('404 Not Found');
+    const destination = chooseDestination(decision.rule);
+    const origin = upstreamFor(upstreams, destination.destination) as string;
+    const upstreamPath = rewritePath(decision, path);
+    const headers = upstreamRequestHeaders(req, decision, destination, upstreamPath, requestIdOf(req.headers));
+    poolFor(origin)
+      .upgrade({
+        path: upstreamPath,
+        method: req.method ?? 'GET',
+        headers,
+        protocol: String(req.headers.upgrade ?? 'websocket'),
+      })
+      .then(({ headers: answer, socket: upstream }) => {
+        const lines = ['HTTP/1.1 101 Switching Protocols'];
+        for (const [name, value] of Object.entries(answer)) {
+          for (const v of Array.isArray(value) ? value : [value]) if (v !== undefined) lines.push(`${name}: ${v}`);
+        }
+        socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+        if (head.length > 0) upstream.write(head);
+        upgraded.add(socket);
+        const cleanUp = () => {
+          upgraded.delete(socket);
+          socket.destroy();
+          upstream.destroy();
+        };
+        upstream.on('error', cleanUp).on('close', cleanUp);
+        socket.on('close', cleanUp);
+        upstream.pipe(socket);
+        socket.pipe(upstream);
+      })
+      .catch((error: unknown) => {
+        const kind = classifyError(error, { timeout: false, perTry: false, client: false });
+        refuse(kind === 'connect' ? '503 Service Unavailable' : '502 Bad Gateway');
+      });
+  });
+
+  const requestedPort = options.port ?? 8080;
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(requestedPort, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      for (const socket of upgraded) socket.destroy();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // In-flight requests finish; a connection still busy after the grace period is cut.
+      const grace = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+      await closed;
+      clearTimeout(grace);
+      await Promise.all([...pools.values()].map((pool) => pool.close().catch(() => pool.destroy())));
+    })();
+    return closing;
+  };
+
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    state: () => toState(table, upstreams),
+    useOverlay,
+    useWeights,
+    close,
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * An immutable routing table: the VirtualServices of one overlay (or a custom split derived from one) plus the
+ * per-subset counters of the requests it routed. The gateway swaps whole tables, so a request that started on
+ * one table finishes on it, and the counters of a table mean "since this table took over".
+ */
+import {
+  type Destination,
+  type LoadedOverlay,
+  loadOverlay,
+  matchRequest,
+  plainApiRequest,
+  type RenderOptions,
+  type RuleSummary,
+  splitOf,
+  summarizeRules,
+  type VirtualService,
+  validateWeights,
+  WeightsError,
+  withWeights,
+} from '@movies/mesh';
+import { type UpstreamMap, upstreamFor, upstreamKey } from './upstreams.js';
+
+export class RoutingError extends Error {
+  override name = 'RoutingError';
+}
+
+export interface RoutingTable {
+  /** The overlay name, or "custom" for weights set through PUT /__mesh. */
+  source: string;
+  /** The overlay the table comes from (a custom split keeps the rules of the overlay it was derived from). */
+  overlay: string | undefined;
+  /** How the VirtualServices were read: a live kubectl kustomize, the committed k8s/rendered file, or given. */
+  via: LoadedOverlay['via'] | 'inline';
+  virtualServices: readonly VirtualService[];
+  /** The split a plain GET /api/ gets, e.g. { v1: 80, v2: 20 }. */
+  weights: Record<string, number>;
+  rules: RuleSummary[];
+  updatedAt: Date;
+  /** Requests forwarded per destination (subset name, or host short name), since this table took over. */
+  counts: Record<string, number>;
+  /** Side effects counted since this table took over. */
+  stats: { mirrored: number; delayed: number; aborted: number; unrouted: number };
+}
+
+export interface TableSource {
+  source: string;
+  overlay: string | undefined;
+  via: RoutingTable['via'];
+  virtualServices: readonly VirtualService[];
+}
+
+function destinationsOf(virtualServices: readonly VirtualService[]): Destination[] {
+  return virtualServices.flatMap((virtualService) =>
+    virtualService.spec.http.flatMap((rule) => [
+      ...rule.route.map((route) => route.destination),
+      ...(rule.mirror ? [rule.mirror] : []),
+    ]),
+  );
+}
+
+/** Builds a table, refusing one that routes to a destination with no local upstream. */
+export function createRoutingTable(from: TableSource, upstreams: UpstreamMap): RoutingTable {
+  const unmapped = [
+    ...new Set(
+      destinationsOf(from.virtualServices)
+        .filter((destination) => upstreamFor(upstreams, destination) === undefined)
+        .map(upstreamKey),
+    ),
+  ];
+  if (unmapped.length > 0) {
+    throw new RoutingError(
+      `${from.overlay ? `overlay "${from.overlay}"` : 'the VirtualServices'} route to ${unmapped.join(', ')}, ` +
+        `which ${unmapped.length === 1 ? 'has' : 'have'} no local upstream (known: ${Object.keys(upstreams).join(', ')})`,
+    );
+  }
+  const counts: Record<string, number> = {};
+  for (const destination of destinationsOf(from.virtualServices)) {
+    counts[destination.subset ?? upstreamKey(destination)] = 0;
+  }
+  return {
+    ...from,
+    weights: splitOf(from.virtualServices),
+    rules: summarizeRules(from.virtualServices),
+    updatedAt: new Date(),
+    counts,
+    stats: { mirrored: 0, delayed: 0, aborted: 0, unrouted: 0 },
+  };
+}
+
+export async function tableFromOverlay(
+  overlay: string,
+  upstreams: UpstreamMap,
+  render: RenderOptions = {},
+): Promise<RoutingTable> {
+  const loaded = await loadOverlay(overlay, render);
+  return createRoutingTable(
+    { source: overlay, overlay, via: loaded.via, virtualServices: loaded.virtualServices },
+    upstreams,
+  );
+}
+
+/**
+ * The current table with a new split on the rule a plain /api/ request takes. The subsets allowed are those the
+ * upstream mapping knows for that rule's host, so "v3" is refused rather than routed nowhere.
+ */
+export function tableWithWeights(
+  current: RoutingTable,
+  weights: Record<string, number>,
+  upstreams: UpstreamMap,
+): RoutingTable {
+  const host = matchRequest(current.virtualServices, plainApiRequest)?.rule.route[0]?.destination.host;
+  if (!host) throw new WeightsError(`the current routing (${current.source}) has no rule for ${plainApiRequest.path}`);
+  const prefix = `${upstreamKey({ host })}/`;
+  const knownSubsets = Object.keys(upstreams)
+    .filter((key) => key.startsWith(prefix))
+    .map((key) => key.slice(prefix.length));
+  validateWeights(weights, knownSubsets);
+  return createRoutingTable(
+    {
+      source: 'custom',
+      overlay: current.overlay,
+      via: current.via,
+      virtualServices: withWeights(current.virtualServices, weights),
+    },
+    upstreams,
+  );
+}

@@ -1,0 +1,76 @@
+/**
+ * Maps a VirtualService destination (host short name + subset) to a local upstream URL — the part of the mesh
+ * that Kubernetes Services and DestinationRule subsets play on a cluster.
+ */
+import { type Destination, shortHost } from '@movies/mesh';
+import { z } from 'zod';
+
+/** Keys are `<host short name>/<subset>` for subset destinations and `<host short name>` otherwise. */
+export type UpstreamMap = Record<string, string>;
+
+/** The `pnpm dev` layout: backend v1 on :8001, v2 on :8002, the Vite dev server on :5173. */
+export const defaultUpstreams: Readonly<UpstreamMap> = Object.freeze({
+  'movie-backend/v1': 'http://127.0.0.1:8001',
+  'movie-backend/v2': 'http://127.0.0.1:8002',
+  'movie-frontend': 'http://127.0.0.1:5173',
+});
+
+/** Environment shortcuts for the three usual upstreams; MESH_UPSTREAMS (JSON) can name any key. */
+export const upstreamEnvShortcuts: Readonly<Record<string, string>> = Object.freeze({
+  MESH_UPSTREAM_V1: 'movie-backend/v1',
+  MESH_UPSTREAM_V2: 'movie-backend/v2',
+  MESH_UPSTREAM_FRONTEND: 'movie-frontend',
+});
+
+export class UpstreamError extends Error {
+  override name = 'UpstreamError';
+}
+
+const upstreamKeySchema = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\/[A-Za-z0-9][-A-Za-z0-9_.]*)?$/, {
+    error: 'an upstream key is "<host>" or "<host>/<subset>", e.g. "movie-backend/v1"',
+  });
+
+/** An http(s) origin such as http://127.0.0.1:8001 (a trailing slash is dropped; paths are not allowed). */
+export const upstreamUrlSchema = z.string().transform((value, context) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    context.addIssue({ code: 'custom', message: `"${value}" is not a URL (e.g. http://127.0.0.1:8001)` });
+    return z.NEVER;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    context.addIssue({ code: 'custom', message: `"${value}" must be an http:// or https:// URL` });
+    return z.NEVER;
+  }
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
+    context.addIssue({ code: 'custom', message: `"${value}" must be an origin only, without a path` });
+    return z.NEVER;
+  }
+  return url.origin;
+});
+
+export const upstreamMapSchema = z.record(upstreamKeySchema, upstreamUrlSchema);
+
+/** Defaults overlaid with the given mapping; every URL is validated and normalised to its origin. */
+export function resolveUpstreams(overrides: UpstreamMap = {}): UpstreamMap {
+  const parsed = upstreamMapSchema.safeParse({ ...defaultUpstreams, ...overrides });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'upstreams'}: ${issue.message}`);
+    throw new UpstreamError(`invalid upstreams: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/** The mapping key of a destination: "movie-backend/v1", or "movie-frontend" without a subset. */
+export function upstreamKey(destination: Destination): string {
+  const host = shortHost(destination.host);
+  return destination.subset ? `${host}/${destination.subset}` : host;
+}
+
+/** The upstream origin for a destination, or undefined when the mapping has none. */
+export function upstreamFor(upstreams: UpstreamMap, destination: Destination): string | undefined {
+  return upstreams[upstreamKey(destination)];
+}

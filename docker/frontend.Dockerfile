@@ -1,0 +1,42 @@
+# movie-frontend: the Vite production build served by nginx on 8080 as a non-root user (Service port 80 → 8080).
+# Build from the repository root:  docker build -f docker/frontend.Dockerfile -t movie-frontend:0.1.0 .
+# /api/ never reaches this nginx: in the cluster Istio routes it to movie-backend first.
+
+# ---- build: vite build with the frozen lockfile ----
+FROM node:24-bookworm-slim AS build
+ENV PNPM_VERSION=12.4.2 \
+    npm_config_store_dir=/pnpm/store \
+    CI=true
+RUN npm install --global --no-fund --no-audit pnpm@${PNPM_VERSION}
+WORKDIR /repo
+COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+RUN --mount=type=cache,id=movies-pnpm-store,target=/pnpm/store pnpm fetch
+COPY package.json tsconfig.base.json ./
+COPY apps/frontend/package.json apps/frontend/
+RUN --mount=type=cache,id=movies-pnpm-store,target=/pnpm/store \
+    pnpm install --frozen-lockfile --offline --filter @movies/frontend... --workspace-root
+COPY apps/frontend apps/frontend
+RUN pnpm --filter @movies/frontend build
+
+# ---- runtime: static files + nginx, nothing else ----
+FROM nginx:1.27-bookworm
+ARG VERSION=0.1.0
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="movie-frontend" \
+      org.opencontainers.image.description="React movie-catalogue UI for the Istio traffic-shifting demo, served by nginx on 8080." \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.licenses="MIT" \
+      org.opencontainers.image.base.name="docker.io/library/nginx:1.27-bookworm"
+COPY docker/nginx/nginx.conf /etc/nginx/nginx.conf
+COPY docker/nginx/security-headers.conf /etc/nginx/snippets/security-headers.conf
+COPY --from=build /repo/apps/frontend/dist /usr/share/nginx/html
+# uid 101 is the nginx user of the official image; numeric so runAsNonRoot can verify it. Everything nginx
+# writes (pid, temp files) lives under /tmp, so a read-only root filesystem plus an emptyDir /tmp suffices.
+USER 101:101
+EXPOSE 8080
+# nginx's graceful shutdown: finish in-flight requests, then exit.
+STOPSIGNAL SIGQUIT
+# Bypass the base image's entrypoint scripts: they rewrite conf.d/, which this image neither uses nor can write.
+ENTRYPOINT ["nginx", "-e", "stderr"]
+CMD ["-g", "daemon off;"]
