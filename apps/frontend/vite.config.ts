@@ -32,7 +32,12 @@ export default defineConfig({
       output: {
         codeSplitting: {
           // The libraries every page needs, in one long-cacheable chunk; recharts stays in the traffic chunk.
-          groups: [{ name: 'vendor', test: /[\\/]node_modules[\\/](react|react-dom|scheduler|react-router|axios)[\\/]/ }],
+          groups: [
+            {
+              name: 'vendor',
+              test: /[\\/]node_modules[\\/](react|react-dom|scheduler|react-router|axios)[\\/]/,
+            },
+          ],
         },
       },
     },

@@ -13,8 +13,13 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'jsdom',
+          // One jsdom per worker instead of per file: the suite is several times faster on 2 cores. The setup
+          // file resets every piece of shared state after each test.
+          isolate: false,
           include: ['src/**/__tests__/**/*.test.{ts,tsx}'],
           setupFiles: ['src/testing/setup-tests.ts'],
+          // Role queries walk the accessibility tree of a whole page in jsdom: slow on a busy 2-core machine.
+          testTimeout: 20_000,
         },
       },
       {

@@ -31,7 +31,8 @@ const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 /** Builds the Express app from its dependencies; no I/O, no listening, no globals — server.ts does that. */
 export function createApp(deps: AppDeps): Express {
   const { config, catalogue, readiness, logger } = deps;
-  const metrics = deps.metrics ?? createMetrics({ version: config.serviceVersion, catalogue: catalogue.name });
+  const metrics =
+    deps.metrics ?? createMetrics({ version: config.serviceVersion, catalogue: catalogue.name });
   const app = express();
   app.disable('x-powered-by');
   // Every answer must reach the mesh (a cached 304 would hide which version served it), so no ETags.
@@ -64,7 +65,11 @@ export function createApp(deps: AppDeps): Express {
       autoLogging: { ignore: (req) => PROBE_PATHS.has((req.url ?? '').split('?')[0] ?? '') },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
       serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req: { id: unknown; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),

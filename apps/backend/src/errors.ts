@@ -33,7 +33,11 @@ export class AppError extends Error {
 export function methodNotAllowed(allowed: readonly string[]): RequestHandler {
   const allow = allowed.join(', ');
   return (req, _res, next) => {
-    next(new AppError(405, 'method_not_allowed', `Method ${req.method} is not allowed here; use ${allow}`, { allow }));
+    next(
+      new AppError(405, 'method_not_allowed', `Method ${req.method} is not allowed here; use ${allow}`, {
+        allow,
+      }),
+    );
   };
 }
 

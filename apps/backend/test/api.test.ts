@@ -77,7 +77,9 @@ describe('GET /movies', () => {
   it('searches titles case- and accent-insensitively, combined with genre and sort', async () => {
     const res = await request(app).get('/movies?q=IDIOTS').expect(200);
     expect(res.body.results.map((movie: Movie) => movie.id)).toEqual([20453]);
-    const hindi = await request(app).get(`/movies?q=${encodeURIComponent('दंगल')}`).expect(200);
+    const hindi = await request(app)
+      .get(`/movies?q=${encodeURIComponent('दंगल')}`)
+      .expect(200);
     expect(hindi.body.results.map((movie: Movie) => movie.id)).toEqual([360814]);
     const combined = await request(app).get('/movies?q=d&genre=28&sort=oldest').expect(200);
     expect(combined.body.results.map((movie: Movie) => movie.title)).toEqual(['Deewaar', 'Dangal']);
@@ -110,7 +112,9 @@ describe('GET /home', () => {
     expect(drama).toMatchObject({ total_results: 6 });
     expect(drama.results.map((movie: Movie) => movie.id)).toEqual([19404, 20453]);
     // Genres without movies are left out rather than shown empty.
-    expect(res.body.sections.some((section: { genre: { id: number } }) => section.genre.id === 99)).toBe(false);
+    expect(res.body.sections.some((section: { genre: { id: number } }) => section.genre.id === 99)).toBe(
+      false,
+    );
   });
 });
 
@@ -141,7 +145,9 @@ describe('bad input', () => {
   });
 
   it('accepts a q of exactly 200 characters', async () => {
-    await request(app).get(`/movies?q=${'x'.repeat(200)}`).expect(200);
+    await request(app)
+      .get(`/movies?q=${'x'.repeat(200)}`)
+      .expect(200);
   });
 
   it('answers 404 JSON for an unknown route', async () => {
@@ -149,11 +155,14 @@ describe('bad input', () => {
     expect(res.body.error.code).toBe('not_found');
   });
 
-  it.each(['post', 'put', 'delete', 'patch'] as const)('answers 405 JSON with Allow for %s', async (method) => {
-    const res = await request(app)[method]('/movies').send({ x: 1 }).expect(405);
-    expect(res.body.error.code).toBe('method_not_allowed');
-    expect(res.headers.allow).toBe('GET, HEAD');
-  });
+  it.each(['post', 'put', 'delete', 'patch'] as const)(
+    'answers 405 JSON with Allow for %s',
+    async (method) => {
+      const res = await request(app)[method]('/movies').send({ x: 1 }).expect(405);
+      expect(res.body.error.code).toBe('method_not_allowed');
+      expect(res.headers.allow).toBe('GET, HEAD');
+    },
+  );
 
   it('never shows a stack trace, even for a malformed escape', async () => {
     const res = await request(app).get('/movies/%E0%A4%A').expect(400);
@@ -234,7 +243,11 @@ describe('headers', () => {
     const { app: logged, log } = testApp();
     await request(logged).get('/movies?page=1').set('x-request-id', 'req-42').expect(200);
     const line = log.lines().find((entry) => (entry.req as { id?: string } | undefined)?.id === 'req-42');
-    expect(line).toMatchObject({ level: 'info', req: { method: 'GET', url: '/movies?page=1' }, res: { statusCode: 200 } });
+    expect(line).toMatchObject({
+      level: 'info',
+      req: { method: 'GET', url: '/movies?page=1' },
+      res: { statusCode: 200 },
+    });
   });
 });
 
@@ -263,7 +276,9 @@ describe('probes and metrics', () => {
     expect(res.text).toMatch(
       /http_requests_total\{method="GET",route="\/movies\/:id",status="200",version="v2",catalogue="bollywood"\} 2/,
     );
-    expect(res.text).toMatch(/http_requests_total\{method="GET",route="\/movies\/:id",status="404",version="v2"/);
+    expect(res.text).toMatch(
+      /http_requests_total\{method="GET",route="\/movies\/:id",status="404",version="v2"/,
+    );
     expect(res.text).toMatch(/http_requests_total\{method="GET",route="\/movies",status="400",version="v2"/);
     expect(res.text).toMatch(
       /http_request_duration_seconds_bucket\{le="0\.1",version="v2",catalogue="bollywood",method="GET",route="\/movies\/:id",status="200"\} 2/,

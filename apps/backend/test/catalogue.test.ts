@@ -3,7 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SORT_KEYS } from '../src/catalogue/catalogue.js';
-import { BUNDLED_DATA_ROOT, CatalogueLoadError, catalogueFilePath, loadCatalogue } from '../src/catalogue/load.js';
+import {
+  BUNDLED_DATA_ROOT,
+  CatalogueLoadError,
+  catalogueFilePath,
+  loadCatalogue,
+} from '../src/catalogue/load.js';
 import { BACKEND_ROOT, fixtureCatalogue, fixtureDir } from './helpers.js';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'catalogue-test-'));
@@ -22,7 +27,9 @@ function loadError(dataDir: string): CatalogueLoadError {
 describe('loading', () => {
   it('resolves bundled names under apps/backend/data', () => {
     expect(BUNDLED_DATA_ROOT).toBe(path.join(BACKEND_ROOT, 'data') + path.sep);
-    expect(catalogueFilePath('hollywood-data')).toBe(path.join(BACKEND_ROOT, 'data', 'hollywood-data', 'catalogue.json'));
+    expect(catalogueFilePath('hollywood-data')).toBe(
+      path.join(BACKEND_ROOT, 'data', 'hollywood-data', 'catalogue.json'),
+    );
   });
 
   it('names the file when it is missing', () => {
@@ -59,7 +66,11 @@ describe('loading', () => {
       poster_path: null,
       backdrop_path: null,
     };
-    mkdirAndWrite(dir, { catalogue: 'hollywood', genres: [{ id: 28, name: 'Action' }], movies: [movie, movie] });
+    mkdirAndWrite(dir, {
+      catalogue: 'hollywood',
+      genres: [{ id: 28, name: 'Action' }],
+      movies: [movie, movie],
+    });
     expect(loadError(dir).message).toContain('duplicate movie id 7');
   });
 

@@ -39,8 +39,17 @@ describe('loadConfig', () => {
       FAULT_ERROR_RATE: '0.25',
       FAULT_DELAY_MS: '',
     });
-    expect(config).toMatchObject({ port: 0, dataDir: 'hollywood-data', serviceVersion: 'v2', logLevel: 'warn' });
-    expect(config.tmdb).toMatchObject({ baseUrl: 'http://127.0.0.1:9/3', timeoutMs: 500, cacheTtlMs: 300_000 });
+    expect(config).toMatchObject({
+      port: 0,
+      dataDir: 'hollywood-data',
+      serviceVersion: 'v2',
+      logLevel: 'warn',
+    });
+    expect(config.tmdb).toMatchObject({
+      baseUrl: 'http://127.0.0.1:9/3',
+      timeoutMs: 500,
+      cacheTtlMs: 300_000,
+    });
     expect(config.faults).toEqual({ errorRate: 0.25, delayMs: 0 });
   });
 
@@ -106,6 +115,8 @@ describe('the server process at start-up', () => {
     const { code, stderr } = await failedStart({ DATA_DIR: fixtureDir('corrupt') });
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toHaveLength(1);
-    expect(stderr).toContain(`Cannot load catalogue ${path.join(fixtureDir('corrupt'), 'catalogue.json')}: invalid JSON`);
+    expect(stderr).toContain(
+      `Cannot load catalogue ${path.join(fixtureDir('corrupt'), 'catalogue.json')}: invalid JSON`,
+    );
   });
 });

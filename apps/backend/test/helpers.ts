@@ -22,7 +22,11 @@ export function fixtureCatalogue(name: 'bollywood' | 'hollywood' = 'bollywood'):
 }
 
 /** A logger whose JSON lines land in an array, so tests can read exactly what would be logged. */
-export function memoryLogger(level = 'info'): { logger: Logger; lines: () => Record<string, unknown>[]; raw: () => string } {
+export function memoryLogger(level = 'info'): {
+  logger: Logger;
+  lines: () => Record<string, unknown>[];
+  raw: () => string;
+} {
   const chunks: string[] = [];
   const stream = new Writable({
     write(chunk, _encoding, callback) {

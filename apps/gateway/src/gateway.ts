@@ -388,7 +388,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       .catch(() => undefined);
   }
 
-  async function handleRoute(req: IncomingMessage, res: ServerResponse, started: number): Promise<LogFields> {
+  async function handleRoute(req: IncomingMessage, res: ServerResponse): Promise<LogFields> {
     const current = table;
     const method = req.method ?? 'GET';
     const path = req.url ?? '/';
@@ -445,7 +445,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
 
     const policy = retryPolicyOf(rule);
     // A streamed body may be partly consumed by a failed try, so only bodyless or buffered requests retry.
-    const replayable = !(body instanceof Object && 'pipe' in body);
+    const replayable = body === undefined || Buffer.isBuffer(body);
     const routeTimeoutMs = rule.timeout ? parseDuration(rule.timeout) : 0;
     const reasons = { timeout: false, perTry: false, client: false };
     const routeController = new AbortController();
@@ -555,7 +555,6 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     } finally {
       clearTimeout(routeTimer);
       res.off('close', onClientClose);
-      void started;
     }
   }
 
@@ -575,7 +574,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       sendText(res, 400, 'request target must be an absolute path');
       return;
     }
-    handleRoute(req, res, started)
+    handleRoute(req, res)
       .catch((error: unknown) => {
         sendText(res, 500, `gateway error: ${(error as Error).message}`);
         return { destination: undefined, flags: ['UC'] } satisfies LogFields;

@@ -26,11 +26,7 @@ export class UpstreamError extends Error {
   override name = 'UpstreamError';
 }
 
-const upstreamKeySchema = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\/[A-Za-z0-9][-A-Za-z0-9_.]*)?$/, {
-    error: 'an upstream key is "<host>" or "<host>/<subset>", e.g. "movie-backend/v1"',
-  });
+const upstreamKeyPattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\/[A-Za-z0-9][-A-Za-z0-9_.]*)?$/;
 
 /** An http(s) origin such as http://127.0.0.1:8001 (a trailing slash is dropped; paths are not allowed). */
 export const upstreamUrlSchema = z.string().transform((value, context) => {
@@ -52,7 +48,19 @@ export const upstreamUrlSchema = z.string().transform((value, context) => {
   return url.origin;
 });
 
-export const upstreamMapSchema = z.record(upstreamKeySchema, upstreamUrlSchema);
+export const upstreamMapSchema = z
+  .record(z.string(), upstreamUrlSchema)
+  .superRefine((map, context) => {
+    for (const key of Object.keys(map)) {
+      if (!upstreamKeyPattern.test(key)) {
+        context.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `"${key}" is not an upstream key: use "<host>" or "<host>/<subset>", e.g. "movie-backend/v1"`,
+        });
+      }
+    }
+  });
 
 /** Defaults overlaid with the given mapping; every URL is validated and normalised to its origin. */
 export function resolveUpstreams(overrides: UpstreamMap = {}): UpstreamMap {

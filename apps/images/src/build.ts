@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CommandError, run } from './command.js';
-import { instructions } from './dockerfiles.js';
 import type { ImageSpec } from './dockerfiles.js';
+import { instructions } from './dockerfiles.js';
 import type { Engine } from './engine.js';
 import type { Reporter } from './progress.js';
 
@@ -49,7 +49,8 @@ export async function buildImage(
   const dockerfileText = await readFile(join(options.repoRoot, spec.dockerfile), 'utf8');
   const total = instructions(dockerfileText).length;
   const args = ['build', ...engineArgs(engine), '--file', spec.dockerfile, '--tag', reference];
-  for (const [key, value] of Object.entries(options.buildArgs ?? {})) args.push('--build-arg', `${key}=${value}`);
+  for (const [key, value] of Object.entries(options.buildArgs ?? {}))
+    args.push('--build-arg', `${key}=${value}`);
   args.push('.');
   const seenSteps = new Set<string>();
   let cachedSteps = 0;

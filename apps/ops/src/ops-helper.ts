@@ -2,14 +2,15 @@
  * The scripts' bridge to @movies/mesh, so no bash or jq code parses a VirtualService a second time.
  *   ops-helper plan-shift V1 V2   stdin: `kubectl get virtualservice -o json`; stdout: the guarded JSON patch
  *   ops-helper split              stdin: the same JSON; stdout: "movie-backend (rule weighted-split): v1 80 %, v2 20 %"
- *   ops-helper render [--namespace NS] [--skip-namespace-object] OVERLAY...   stdout: a YAML stream
+ *   ops-helper render [--namespace NS] [--skip-namespace-object] [--except OVERLAY] [--skip-group G]... OVERLAY...
+ *                                 stdout: a YAML stream of the overlays' objects, minus those --except renders
  * Exit codes: 0 ok, 64 usage, 65 the input object cannot be used (message on stderr).
  */
 import { readFileSync } from 'node:fs';
 import { renderManifests, toYamlStream } from './render-manifests.js';
 import { describeSplit, planShift } from './shift-plan.js';
 
-const USAGE = 'usage: ops-helper plan-shift V1 V2 | split | render [--namespace NS] [--skip-namespace-object] OVERLAY...';
+const USAGE = 'usage: ops-helper plan-shift V1 V2 | split | render [--namespace NS] [--skip-namespace-object] [--except OVERLAY] [--skip-group GROUP]... OVERLAY...';
 
 class UsageError extends Error {}
 
@@ -42,15 +43,19 @@ async function main(argv: string[]): Promise<void> {
     case 'render': {
       let namespace: string | undefined;
       let skipNamespaceObject = false;
+      let except: string | undefined;
+      const skipGroups: string[] = [];
       const overlays: string[] = [];
       for (let i = 0; i < args.length; i++) {
         const arg = args[i] as string;
         if (arg === '--namespace') namespace = args[++i];
         else if (arg === '--skip-namespace-object') skipNamespaceObject = true;
+        else if (arg === '--except') except = args[++i];
+        else if (arg === '--skip-group') skipGroups.push(args[++i] ?? '');
         else overlays.push(arg);
       }
       if (overlays.length === 0) throw new UsageError('render needs at least one overlay');
-      process.stdout.write(toYamlStream(await renderManifests(overlays, { namespace, skipNamespaceObject })));
+      process.stdout.write(toYamlStream(await renderManifests(overlays, { namespace, skipNamespaceObject, except, skipGroups })));
       return;
     }
     default:

@@ -9,6 +9,10 @@ import { stringify } from 'yaml';
 export interface RenderManifestsOptions {
   namespace?: string;
   skipNamespaceObject?: boolean;
+  /** Leave out every object that this overlay also renders (what switching to it would leave behind). */
+  except?: string;
+  /** API groups (e.g. security.istio.io) whose objects are left out: the cluster does not serve them. */
+  skipGroups?: readonly string[];
   kubectl?: string | false;
 }
 
@@ -22,20 +26,34 @@ export async function renderManifests(
   overlays: readonly string[],
   options: RenderManifestsOptions = {},
 ): Promise<Manifest[]> {
-  const seen = new Set<string>();
+  const load = async (overlay: string) =>
+    parseManifests((await renderOverlay(overlay, { kubectl: options.kubectl })).yaml, `k8s/overlays/${overlay}`);
+  // Rendered concurrently: cleanup renders every overlay, and each render is a kubectl process.
+  const [excluded, ...rendered] = await Promise.all([
+    options.except ? load(options.except) : Promise.resolve([]),
+    ...overlays.map(load),
+  ]);
+  const seen = new Set((excluded as Manifest[]).map(identity));
   const result: Manifest[] = [];
-  for (const overlay of overlays) {
-    const rendered = await renderOverlay(overlay, { kubectl: options.kubectl });
-    for (const object of parseManifests(rendered.yaml, `k8s/overlays/${overlay}`) as Manifest[]) {
-      if (object.kind === 'Namespace' && options.skipNamespaceObject) continue;
-      const moved = options.namespace ? moveToNamespace(object, options.namespace) : object;
-      const key = `${moved.apiVersion}/${moved.kind}/${moved.metadata?.namespace ?? ''}/${moved.metadata?.name}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      result.push(moved);
-    }
+  for (const object of rendered.flat() as Manifest[]) {
+    if (object.kind === 'Namespace' && options.skipNamespaceObject) continue;
+    if (options.skipGroups?.includes(groupOf(object))) continue;
+    const key = identity(object);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    result.push(options.namespace ? moveToNamespace(object, options.namespace) : object);
   }
   return result;
+}
+
+function groupOf(object: Manifest): string {
+  const apiVersion = object.apiVersion ?? 'v1';
+  return apiVersion.includes('/') ? (apiVersion.split('/')[0] as string) : '';
+}
+
+/** Kind and name identify an object here: every overlay renders into the same namespace. */
+function identity(object: Manifest): string {
+  return `${object.apiVersion?.split('/')[0]}/${object.kind}/${object.metadata?.name}`;
 }
 
 function moveToNamespace(object: Manifest, namespace: string): Manifest {

@@ -3,6 +3,8 @@
  * from `kubectl get virtualservice -n $NAMESPACE -o json` (the VirtualServices bound to istio-gateway).
  * "Local or cluster" is decided by whether the target answers GET /__mesh.
  */
+import http from 'node:http';
+import https from 'node:https';
 import {
   gatewayVirtualServices,
   listOverlays,
@@ -53,27 +55,48 @@ export interface ConfiguredView {
   counts?: Record<string, number>;
 }
 
-function errorCode(error: unknown): string {
-  const cause = (error as { cause?: { code?: string } }).cause;
-  return cause?.code ?? (error as Error).message;
+/** One JSON request on a fresh connection (closed afterwards, so a finished command never lingers). */
+function requestText(
+  url: string,
+  method: 'GET' | 'PUT',
+  timeoutMs: number,
+  body?: string,
+): Promise<{ status: number; text: string }> {
+  const target = new URL(url);
+  const client = target.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const request = client.request(
+      target,
+      {
+        method,
+        agent: false,
+        timeout: timeoutMs,
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+      },
+    );
+    request.on('timeout', () => request.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+    request.on('error', (error: NodeJS.ErrnoException) =>
+      reject(new TargetError(`cannot reach ${target.origin} (${error.code ?? error.message})`)),
+    );
+    request.end(body);
+  });
 }
 
 /** GET /__mesh: the state when the target is a local gateway, undefined when it answers but is not one. */
 export async function fetchMeshState(baseUrl: string): Promise<MeshState | undefined> {
-  let response: Response;
-  try {
-    response = await fetch(`${baseUrl}${meshPath}`, {
-      headers: { accept: 'application/json' },
-      signal: AbortSignal.timeout(10_000),
-    });
-  } catch (error) {
-    throw new TargetError(`cannot reach ${baseUrl} (${errorCode(error)})`);
-  }
-  if (!response.ok) {
-    await response.body?.cancel();
-    return undefined;
-  }
-  const text = await response.text();
+  const { status, text } = await requestText(`${baseUrl}${meshPath}`, 'GET', 10_000);
+  if (status < 200 || status > 299) return undefined;
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -166,28 +189,16 @@ export async function putMesh(
   baseUrl: string,
   body: { overlay: string } | { weights: Record<string, number> },
 ): Promise<{ ok: true } | { ok: false; status: number; message: string }> {
-  let response: Response;
-  try {
-    response = await fetch(`${baseUrl}${meshPath}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(30_000),
-    });
-  } catch (error) {
-    throw new TargetError(`cannot reach ${baseUrl} (${errorCode(error)})`);
-  }
-  const text = await response.text();
-  if (response.ok) return { ok: true };
+  const { status, text } = await requestText(`${baseUrl}${meshPath}`, 'PUT', 30_000, JSON.stringify(body));
+  if (status >= 200 && status <= 299) return { ok: true };
   let message = text.trim();
   try {
     const json = JSON.parse(text) as { error?: { message?: string } | string; message?: string };
-    message =
-      (typeof json.error === 'string' ? json.error : json.error?.message) ?? json.message ?? message;
+    message = (typeof json.error === 'string' ? json.error : json.error?.message) ?? json.message ?? message;
   } catch {
     // not JSON: keep the text
   }
-  return { ok: false, status: response.status, message: message || `HTTP ${response.status}` };
+  return { ok: false, status, message: message || `HTTP ${status}` };
 }
 
 /** The request the CLI sends, in the form the VirtualService matcher takes. */

@@ -87,3 +87,10 @@ export function orderedVersions(...sources: ReadonlyArray<Readonly<Record<string
   for (const source of sources) for (const key of Object.keys(source ?? {})) all.add(key);
   return [...all].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 }
+
+/** The configured split alone, one bar per version. */
+export function weightBars(weights: Readonly<Record<string, number>>, colours: Palette, width = 40): string[] {
+  const versions = orderedVersions(weights);
+  const label = Math.max(7, ...versions.map((v) => v.length));
+  return versions.map((v) => `  ${v.padEnd(label)}  ${colours.bold(bar(weights[v] ?? 0, width))} ${weightPct(weights[v] ?? 0)}`);
+}

@@ -183,7 +183,11 @@ export function wilsonInterval(successes: number, n: number, z = z95): Interval 
   const denominator = 1 + z2 / n;
   const center = (p + z2 / (2 * n)) / denominator;
   const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denominator;
-  return { low: Math.max(0, center - half), high: Math.min(1, center + half) };
+  // At k = 0 and k = n the bounds are exactly 0 and 1; floating point would leave 1e-17 crumbs.
+  return {
+    low: successes <= 0 ? 0 : Math.max(0, center - half),
+    high: successes >= n ? 1 : Math.min(1, center + half),
+  };
 }
 
 /** Nearest-rank percentile of an ascending array; undefined when empty. */

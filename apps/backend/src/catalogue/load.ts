@@ -29,7 +29,10 @@ export function catalogueFilePath(dataDir: string, dataRoot = BUNDLED_DATA_ROOT)
     return path.join(dataRoot, dataDir, CATALOGUE_FILE_NAME);
   }
   if (!path.isAbsolute(dataDir) || path.normalize(dataDir) !== dataDir) {
-    throw new CatalogueLoadError(dataDir, 'DATA_DIR must be a bundled catalogue name or a normalised absolute path');
+    throw new CatalogueLoadError(
+      dataDir,
+      'DATA_DIR must be a bundled catalogue name or a normalised absolute path',
+    );
   }
   return path.join(dataDir, CATALOGUE_FILE_NAME);
 }
@@ -41,7 +44,10 @@ export function loadCatalogue(dataDir: string, dataRoot = BUNDLED_DATA_ROOT): Ca
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new CatalogueLoadError(file, code === 'ENOENT' ? 'file not found' : `unreadable (${code ?? 'error'})`);
+    throw new CatalogueLoadError(
+      file,
+      code === 'ENOENT' ? 'file not found' : `unreadable (${code ?? 'error'})`,
+    );
   }
   let json: unknown;
   try {
@@ -51,7 +57,9 @@ export function loadCatalogue(dataDir: string, dataRoot = BUNDLED_DATA_ROOT): Ca
   }
   const parsed = catalogueFileSchema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    const issues = parsed.error.issues
+      .slice(0, 3)
+      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
     const more = parsed.error.issues.length > 3 ? ` (+${parsed.error.issues.length - 3} more)` : '';
     throw new CatalogueLoadError(file, `invalid catalogue: ${issues.join('; ')}${more}`);
   }

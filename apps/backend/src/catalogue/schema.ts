@@ -42,14 +42,22 @@ export const catalogueFileSchema = z
     const genreIds = new Set<number>();
     file.genres.forEach((genre, index) => {
       if (genreIds.has(genre.id)) {
-        ctx.addIssue({ code: 'custom', path: ['genres', index, 'id'], message: `duplicate genre id ${genre.id}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['genres', index, 'id'],
+          message: `duplicate genre id ${genre.id}`,
+        });
       }
       genreIds.add(genre.id);
     });
     const movieIds = new Set<number>();
     file.movies.forEach((movie, index) => {
       if (movieIds.has(movie.id)) {
-        ctx.addIssue({ code: 'custom', path: ['movies', index, 'id'], message: `duplicate movie id ${movie.id}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['movies', index, 'id'],
+          message: `duplicate movie id ${movie.id}`,
+        });
       }
       movieIds.add(movie.id);
       for (const genreId of movie.genre_ids) {

@@ -1,12 +1,16 @@
-import type { RequestHandler } from 'express';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { RequestHandler } from 'express';
 import { AppError } from '../errors.js';
 
 /**
  * Application-level faults for demos (FAULT_DELAY_MS, FAULT_ERROR_RATE), complementing Istio's own fault
  * injection. Mounted on the API routes only, so probes and /metrics stay truthful.
  */
-export function demoFaults(options: { delayMs: number; errorRate: number; random: () => number }): RequestHandler {
+export function demoFaults(options: {
+  delayMs: number;
+  errorRate: number;
+  random: () => number;
+}): RequestHandler {
   const { delayMs, errorRate, random } = options;
   return async (_req, _res, next) => {
     if (delayMs > 0) await sleep(delayMs);

@@ -41,7 +41,11 @@ export function healthRouter(deps: { readiness: Readiness; registry: Registry })
     .get((_req, res) => {
       const state = deps.readiness.state;
       if (state !== 'ready') {
-        throw new AppError(503, 'not_ready', state === 'draining' ? 'Shutting down' : 'Catalogue not loaded yet');
+        throw new AppError(
+          503,
+          'not_ready',
+          state === 'draining' ? 'Shutting down' : 'Catalogue not loaded yet',
+        );
       }
       res.json({ status: 'ready' });
     })

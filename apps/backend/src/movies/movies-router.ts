@@ -12,7 +12,11 @@ function traceOf(req: Request): PropagatedHeaders {
   return { ...pickTraceHeaders(req.headers), 'x-request-id': String(req.id) };
 }
 
-export function moviesRouter(deps: { catalogue: Catalogue; source: MovieSource; serviceVersion: string }): Router {
+export function moviesRouter(deps: {
+  catalogue: Catalogue;
+  source: MovieSource;
+  serviceVersion: string;
+}): Router {
   const { catalogue, source, serviceVersion } = deps;
   const router = Router();
   const displayName = catalogue.name === 'bollywood' ? 'Bollywood' : 'Hollywood';
@@ -43,7 +47,9 @@ export function moviesRouter(deps: { catalogue: Catalogue; source: MovieSource; 
     .get(async (req, res) => {
       const query = parseOrBadRequest(listQuerySchema, req.query);
       if (query.genre !== undefined && !catalogue.hasGenre(query.genre)) {
-        throw AppError.badRequest(`Invalid query parameter genre: unknown genre id ${query.genre}; see GET /genres`);
+        throw AppError.badRequest(
+          `Invalid query parameter genre: unknown genre id ${query.genre}; see GET /genres`,
+        );
       }
       const page = await source.list(
         { page: query.page, perPage: query.per_page, sort: query.sort, genre: query.genre, q: query.q },
@@ -57,9 +63,11 @@ export function moviesRouter(deps: { catalogue: Catalogue; source: MovieSource; 
     .route('/movies/:id')
     .get(async (req, res) => {
       const parsed = movieIdSchema.safeParse(req.params.id);
-      if (!parsed.success) throw AppError.badRequest('Invalid path parameter id: must be a positive integer movie id');
+      if (!parsed.success)
+        throw AppError.badRequest('Invalid path parameter id: must be a positive integer movie id');
       const found = await source.movie(parsed.data, traceOf(req));
-      if (!found) throw AppError.notFound(`No movie with id ${parsed.data} in the ${catalogue.name} catalogue`);
+      if (!found)
+        throw AppError.notFound(`No movie with id ${parsed.data} in the ${catalogue.name} catalogue`);
       res.set('x-data-source', found.source).json({ ...found.movie, source: found.source });
     })
     .all(methodNotAllowed(GET_ONLY));

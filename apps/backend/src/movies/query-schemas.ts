@@ -24,7 +24,10 @@ const boundedInteger = (name: string, min: number, max: number) =>
 export const listQuerySchema = z.object({
   page: boundedInteger('page', 1, MAX_PAGE).default(1),
   per_page: boundedInteger('per_page', 1, MAX_PER_PAGE).default(20),
-  genre: single('genre').regex(/^\d{1,9}$/, 'genre must be a genre id from GET /genres').transform(Number).optional(),
+  genre: single('genre')
+    .regex(/^\d{1,9}$/, 'genre must be a genre id from GET /genres')
+    .transform(Number)
+    .optional(),
   q: single('q')
     .max(MAX_QUERY_LENGTH, `q must be at most ${MAX_QUERY_LENGTH} characters`)
     .transform((value) => value.trim() || undefined)

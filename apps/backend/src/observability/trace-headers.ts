@@ -26,7 +26,8 @@ export function pickTraceHeaders(headers: IncomingHttpHeaders): PropagatedHeader
   const picked: PropagatedHeaders = {};
   for (const name of PROPAGATED_HEADERS) {
     const value = headers[name];
-    if (typeof value === 'string' && value.length > 0 && value.length <= MAX_HEADER_LENGTH) picked[name] = value;
+    if (typeof value === 'string' && value.length > 0 && value.length <= MAX_HEADER_LENGTH)
+      picked[name] = value;
   }
   return picked;
 }

@@ -62,7 +62,12 @@ export class TmdbMovieSource implements MovieSource {
     return this.withFallback(
       async () => {
         try {
-          const detail = await this.client.get(`/movie/${id}`, { language: 'en-US' }, tmdbDetailSchema, trace);
+          const detail = await this.client.get(
+            `/movie/${id}`,
+            { language: 'en-US' },
+            tmdbDetailSchema,
+            trace,
+          );
           return { movie: toMovie(detail), source: 'tmdb' as const };
         } catch (error) {
           // TMDB answering "no such movie" is an answer, not an outage: the bundled copy may still know it.

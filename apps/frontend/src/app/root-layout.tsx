@@ -56,8 +56,8 @@ export function RootLayout() {
       </main>
       <footer className="site-footer">
         <p>
-          One backend image, two catalogues: v1 serves Bollywood, v2 serves Hollywood. Reload to watch the mesh
-          shift traffic; the badge shows who answered.
+          One backend image, two catalogues: v1 serves Bollywood, v2 serves Hollywood. Reload to watch the
+          mesh shift traffic; the badge shows who answered.
         </p>
       </footer>
     </div>

@@ -15,7 +15,9 @@ export function MovieCard({ movie, timingId }: { movie: Movie; timingId?: string
       </Link>
       <p className="movie-card__meta">
         {year && <span>{year}</span>}
-        <span aria-label={`Rated ${movie.vote_average.toFixed(1)} out of 10`}>★ {movie.vote_average.toFixed(1)}</span>
+        <span aria-label={`Rated ${movie.vote_average.toFixed(1)} out of 10`}>
+          ★ {movie.vote_average.toFixed(1)}
+        </span>
       </p>
     </article>
   );

@@ -6,7 +6,15 @@ export const firstGridMark = 'first-movie-grid';
 let firstGridMarked = false;
 
 /** A responsive grid of movie cards (a list, so screen readers announce how many there are). */
-export function MovieGrid({ movies, label, layout = 'grid' }: { movies: Movie[]; label: string; layout?: 'grid' | 'row' }) {
+export function MovieGrid({
+  movies,
+  label,
+  layout = 'grid',
+}: {
+  movies: Movie[];
+  label: string;
+  layout?: 'grid' | 'row';
+}) {
   useEffect(() => {
     if (firstGridMarked || movies.length === 0) return;
     firstGridMarked = true;

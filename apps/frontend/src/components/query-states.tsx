@@ -15,13 +15,22 @@ export function LoadingGrid({ count = 8, label = 'Loading movies' }: { count?: n
 export function SlowNotice() {
   return (
     <p className="notice notice--slow" role="status">
-      This is taking longer than usual — the backend is answering slowly (a fault-injected delay?). Still waiting…
+      This is taking longer than usual — the backend is answering slowly (a fault-injected delay?). Still
+      waiting…
     </p>
   );
 }
 
 /** Loading placeholder that turns into a visible "slow" state instead of looking frozen. */
-export function Loading({ isSlow, skeletonCount, label }: { isSlow: boolean; skeletonCount?: number; label?: string }) {
+export function Loading({
+  isSlow,
+  skeletonCount,
+  label,
+}: {
+  isSlow: boolean;
+  skeletonCount?: number;
+  label?: string;
+}) {
   return (
     <div className="loading">
       {isSlow && <SlowNotice />}
@@ -30,7 +39,15 @@ export function Loading({ isSlow, skeletonCount, label }: { isSlow: boolean; ske
   );
 }
 
-export function ErrorState({ error, onRetry, title = 'Something went wrong' }: { error: ApiError; onRetry: () => void; title?: string }) {
+export function ErrorState({
+  error,
+  onRetry,
+  title = 'Something went wrong',
+}: {
+  error: ApiError;
+  onRetry: () => void;
+  title?: string;
+}) {
   const servedBy = error.servedBy?.version ? ` (answered by ${error.servedBy.version})` : '';
   return (
     <div className="error-state" role="alert">

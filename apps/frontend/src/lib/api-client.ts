@@ -35,7 +35,10 @@ function headerValue(response: AxiosResponse, name: string): string | null {
 }
 
 export function readServedBy(response: AxiosResponse): ServedBy {
-  return { version: headerValue(response, 'x-backend-version'), catalogue: headerValue(response, 'x-catalogue') };
+  return {
+    version: headerValue(response, 'x-backend-version'),
+    catalogue: headerValue(response, 'x-catalogue'),
+  };
 }
 
 export async function apiGet<T>(url: string, config?: AxiosRequestConfig): Promise<ApiResult<T>> {
@@ -61,7 +64,8 @@ export function toApiError(error: unknown): ApiError {
   if (isAxiosError(error)) {
     const response = error.response;
     if (!response) {
-      const message = error.code === 'ECONNABORTED' ? 'The request timed out.' : 'The API could not be reached.';
+      const message =
+        error.code === 'ECONNABORTED' ? 'The request timed out.' : 'The API could not be reached.';
       return new ApiError(message, null, error.code ?? null, null);
     }
     const body: unknown = response.data;

@@ -1,7 +1,13 @@
 import type { Finding } from './findings.js';
 import { describeObject, type Manifest, metadataOf } from './manifests.js';
 
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'GatewayClass']);
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'GatewayClass',
+]);
 
 /**
  * `namespace-injection`: every namespaced object sits in a namespace that the manifests create with
@@ -9,7 +15,9 @@ const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding'
  */
 export function checkNamespaces(objects: readonly Manifest[]): Finding[] {
   const namespaces = new Map(
-    objects.filter((object) => object.kind === 'Namespace').map((object) => [metadataOf(object).name, metadataOf(object)]),
+    objects
+      .filter((object) => object.kind === 'Namespace')
+      .map((object) => [metadataOf(object).name, metadataOf(object)]),
   );
   const findings: Finding[] = [];
   const reported = new Set<string>();
@@ -17,7 +25,12 @@ export function checkNamespaces(objects: readonly Manifest[]): Finding[] {
     if (CLUSTER_SCOPED.has(String(object.kind))) continue;
     const namespace = metadataOf(object).namespace;
     const report = (message: string) =>
-      findings.push({ check: 'namespace-injection', severity: 'error', object: describeObject(object), message });
+      findings.push({
+        check: 'namespace-injection',
+        severity: 'error',
+        object: describeObject(object),
+        message,
+      });
     if (!namespace) {
       report('has no namespace: kustomize sets it from the base kustomization (namespace: movies)');
       continue;
@@ -25,11 +38,19 @@ export function checkNamespaces(objects: readonly Manifest[]): Finding[] {
     const declared = namespaces.get(namespace);
     if (declared?.labels?.['istio-injection'] === 'enabled' || reported.has(namespace)) continue;
     reported.add(namespace);
-    report(
-      declared
-        ? `namespace ${namespace} is not labelled istio-injection: enabled, so its pods get no sidecar and bypass every route`
-        : `namespace ${namespace} is not created by the manifests (add a Namespace labelled istio-injection: enabled)`,
-    );
+    if (declared) {
+      findings.push({
+        check: 'namespace-injection',
+        severity: 'error',
+        object: `Namespace ${namespace}`,
+        message:
+          'is not labelled istio-injection: enabled, so its pods get no sidecar and bypass every route',
+      });
+    } else {
+      report(
+        `namespace ${namespace} is not created by the manifests (add a Namespace labelled istio-injection: enabled)`,
+      );
+    }
   }
   return findings;
 }

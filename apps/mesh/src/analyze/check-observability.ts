@@ -11,7 +11,9 @@ interface Panel {
 export function dashboardQueries(dashboard: { panels?: Panel[] }): Array<{ panel: string; expr: string }> {
   const walk = (panels: Panel[] = []): Array<{ panel: string; expr: string }> =>
     panels.flatMap((panel) => [
-      ...(panel.targets ?? []).flatMap((target) => (target.expr ? [{ panel: panel.title ?? '(untitled)', expr: target.expr }] : [])),
+      ...(panel.targets ?? []).flatMap((target) =>
+        target.expr ? [{ panel: panel.title ?? '(untitled)', expr: target.expr }] : [],
+      ),
       ...walk(panel.panels),
     ]);
   return walk(dashboard.panels);
@@ -30,7 +32,12 @@ export function checkDashboards(objects: readonly Manifest[]): Finding[] {
   );
   for (const configMap of configMaps) {
     const report = (message: string) =>
-      findings.push({ check: 'grafana-dashboard', severity: 'error', object: describeObject(configMap), message });
+      findings.push({
+        check: 'grafana-dashboard',
+        severity: 'error',
+        object: describeObject(configMap),
+        message,
+      });
     const data = (configMap.data ?? {}) as Record<string, string>;
     const files = Object.entries(data).filter(([key]) => key.endsWith('.json'));
     if (files.length === 0) report('is labelled grafana_dashboard but holds no *.json dashboard');
@@ -48,11 +55,14 @@ export function checkDashboards(objects: readonly Manifest[]): Finding[] {
       }
       const queries = dashboardQueries(dashboard);
       for (const metric of REQUIRED_METRICS) {
-        if (!queries.some((query) => query.expr.includes(metric))) report(`${key} has no panel querying ${metric}`);
+        if (!queries.some((query) => query.expr.includes(metric)))
+          report(`${key} has no panel querying ${metric}`);
       }
       for (const query of queries) {
         if (!query.expr.includes('destination_version')) {
-          report(`${key} panel "${query.panel}" does not break its query down by destination_version: ${query.expr}`);
+          report(
+            `${key} panel "${query.panel}" does not break its query down by destination_version: ${query.expr}`,
+          );
         }
       }
     }

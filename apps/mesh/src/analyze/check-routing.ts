@@ -8,11 +8,11 @@ import {
   isVirtualService,
   matchRequest,
   parseVirtualService,
+  plainApiRequest,
   type RequestInfo,
   type RouteDestination,
   splitOf,
   type VirtualService,
-  plainApiRequest,
 } from '../virtual-service.js';
 import type { Finding } from './findings.js';
 import { httpRouteToVirtualService, isHttpRoute } from './http-route.js';
@@ -43,6 +43,8 @@ export interface RoutingContext {
   /** The split the overlay's name promises, e.g. { v1: 80, v2: 20 }; undefined when not known. */
   expectedSplit: Record<string, number> | undefined;
   overlay: string | undefined;
+  /** Route objects the routing module could not read (already reported); the split cannot be judged then. */
+  unreadable: number;
 }
 
 function isRouteTable(value: RouteTable | Manifest): value is RouteTable {
@@ -64,7 +66,13 @@ export function loadRouteTables(objects: readonly Manifest[]): { tables: RouteTa
     const { name, namespace } = metadataOf(object);
     try {
       const virtualService = vs ? parseVirtualService(object) : httpRouteToVirtualService(object);
-      tables.push({ origin: object, name, namespace, kind: vs ? 'VirtualService' : 'HTTPRoute', virtualService });
+      tables.push({
+        origin: object,
+        name,
+        namespace,
+        kind: vs ? 'VirtualService' : 'HTTPRoute',
+        virtualService,
+      });
     } catch (error) {
       findings.push(
         finding(
@@ -82,7 +90,9 @@ function ruleLabel(rule: HttpRoute, index: number): string {
   return `route ${index + 1}${rule.name ? ` (${rule.name})` : ''}`;
 }
 
-function destinationsOf(rule: HttpRoute): Array<{ role: string; destination: RouteDestination['destination'] }> {
+function destinationsOf(
+  rule: HttpRoute,
+): Array<{ role: string; destination: RouteDestination['destination'] }> {
   return [
     ...rule.route.map((d) => ({ role: 'destination', destination: d.destination })),
     ...(rule.mirror ? [{ role: 'mirror', destination: rule.mirror }] : []),
@@ -112,7 +122,11 @@ export function checkSubsetsDefined({ objects, tables }: RoutingContext): Findin
         const destinationRule = destinationRuleFor(objects, destination.host, table.namespace);
         if (!destinationRule) {
           findings.push(
-            finding('subset-defined', table, `${where} needs a DestinationRule for host ${destination.host}, and there is none`),
+            finding(
+              'subset-defined',
+              table,
+              `${where} needs a DestinationRule for host ${destination.host}, and there is none`,
+            ),
           );
           continue;
         }
@@ -187,7 +201,9 @@ export function checkSubsetSelection({ objects }: RoutingContext): Finding[] {
         selected.length === 0
           ? `subset "${subset.name}" (${formatLabels(selector)}) selects no Deployment's pods, so traffic sent to it fails with 503 "no healthy upstream"`
           : `subset "${subset.name}" (${formatLabels(selector)}) selects the pods of ${selected.length} Deployments (${names}): a subset must pick exactly one version`;
-      findings.push(finding('subset-selects-one-deployment', destinationRule as unknown as Manifest, message));
+      findings.push(
+        finding('subset-selects-one-deployment', destinationRule as unknown as Manifest, message),
+      );
     }
   }
   return findings;
@@ -225,8 +241,12 @@ export function checkWeightsSum({ tables }: RoutingContext): Finding[] {
       const weights = rule.route.map((d) => d.weight ?? 0);
       const sum = weights.reduce((total, weight) => total + weight, 0);
       if (sum === 100) return;
-      const terms = rule.route.map((d) => `${d.destination.subset ?? d.destination.host} ${d.weight ?? 0}`).join(' + ');
-      findings.push(finding('weights-sum', table, `${ruleLabel(rule, index)} weights sum to ${sum} (${terms}), not 100`));
+      const terms = rule.route
+        .map((d) => `${d.destination.subset ?? d.destination.host} ${d.weight ?? 0}`)
+        .join(' + ');
+      findings.push(
+        finding('weights-sum', table, `${ruleLabel(rule, index)} weights sum to ${sum} (${terms}), not 100`),
+      );
     });
   }
   return findings;
@@ -234,7 +254,9 @@ export function checkWeightsSum({ tables }: RoutingContext): Finding[] {
 
 /** Gateway-bound tables: what the ingress gateway routes by. */
 function ingressTables(tables: readonly RouteTable[]): RouteTable[] {
-  return tables.filter((table) => (table.virtualService.spec.gateways ?? []).some((gateway) => gateway !== 'mesh'));
+  return tables.filter((table) =>
+    (table.virtualService.spec.gateways ?? []).some((gateway) => gateway !== 'mesh'),
+  );
 }
 
 /** Destination key → version: a subset name, or the `version` a per-version Service selects (Gateway API). */
@@ -253,8 +275,14 @@ function formatSplit(split: Record<string, number>): string {
  * `weights-match-overlay`: the split a plain request to /api/ gets is the one the overlay's name promises
  * (80-20 → v1 80 %, v2 20 %; a scenario overlay promises the split it is built on).
  */
-export function checkWeightsMatchOverlay({ objects, tables, expectedSplit, overlay }: RoutingContext): Finding[] {
-  if (!expectedSplit) return [];
+export function checkWeightsMatchOverlay({
+  objects,
+  tables,
+  expectedSplit,
+  overlay,
+  unreadable,
+}: RoutingContext): Finding[] {
+  if (!expectedSplit || unreadable > 0) return [];
   const ingress = ingressTables(tables);
   const decision = matchRequest(
     ingress.map((table) => table.virtualService),
@@ -277,7 +305,9 @@ export function checkWeightsMatchOverlay({ objects, tables, expectedSplit, overl
     actual[version] = (actual[version] ?? 0) + percent;
   }
   const versions = new Set([...Object.keys(actual), ...Object.keys(expectedSplit)]);
-  const agrees = [...versions].every((version) => Math.abs((actual[version] ?? 0) - (expectedSplit[version] ?? 0)) < 1e-9);
+  const agrees = [...versions].every(
+    (version) => Math.abs((actual[version] ?? 0) - (expectedSplit[version] ?? 0)) < 1e-9,
+  );
   if (agrees) return [];
   return [
     finding(
@@ -294,7 +324,10 @@ export function checkHeaderNamesLowercase({ tables }: RoutingContext): Finding[]
   for (const table of tables) {
     table.virtualService.spec.http.forEach((rule, index) => {
       for (const match of rule.match ?? []) {
-        for (const name of [...Object.keys(match.headers ?? {}), ...Object.keys(match.withoutHeaders ?? {})]) {
+        for (const name of [
+          ...Object.keys(match.headers ?? {}),
+          ...Object.keys(match.withoutHeaders ?? {}),
+        ]) {
           if (name === name.toLowerCase()) continue;
           findings.push(
             finding(
@@ -348,8 +381,13 @@ function requestsFor(match: HttpMatch): RequestInfo[] {
 export function sampleRequests(virtualServices: readonly VirtualService[]): RequestInfo[] {
   const blocks = virtualServices.flatMap((vs) => vs.spec.http.flatMap((rule) => rule.match ?? []));
   const derived = blocks.flatMap(requestsFor);
-  const headerSets = [{}, ...derived.map((request) => request.headers).filter((h) => Object.keys(h).length > 0)];
-  const fixed = SAMPLE_PATHS.flatMap((path) => headerSets.map((headers) => ({ method: 'GET', path, headers })));
+  const headerSets = [
+    {},
+    ...derived.map((request) => request.headers).filter((h) => Object.keys(h).length > 0),
+  ];
+  const fixed = SAMPLE_PATHS.flatMap((path) =>
+    headerSets.map((headers) => ({ method: 'GET', path, headers })),
+  );
   const seen = new Set<string>();
   return [...fixed, ...derived].filter((request) => {
     const key = JSON.stringify(request);

@@ -36,9 +36,13 @@ export function checkServices(objects: readonly Manifest[]): Finding[] {
       const target = port.targetPort ?? port.port;
       for (const deployment of selected) {
         const ports = containerPorts(deployment);
-        const found = ports.some((p) => (typeof target === 'number' ? p.containerPort === target : p.name === target));
+        const found = ports.some((p) =>
+          typeof target === 'number' ? p.containerPort === target : p.name === target,
+        );
         if (found) continue;
-        const known = ports.map((p) => (p.name ? `${p.name}=${p.containerPort}` : String(p.containerPort))).join(', ');
+        const known = ports
+          .map((p) => (p.name ? `${p.name}=${p.containerPort}` : String(p.containerPort)))
+          .join(', ');
         findings.push({
           check: 'service-target-port',
           severity: 'error',

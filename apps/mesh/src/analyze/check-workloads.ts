@@ -30,7 +30,10 @@ function checkProbes(deployment: Deployment, report: Report): void {
   for (const container of deployment.spec.template.spec.containers) {
     for (const probe of ['livenessProbe', 'readinessProbe'] as const) {
       if (!container[probe]) {
-        report('workload-probes', `container ${container.name} has no ${probe}: Kubernetes cannot tell when it is ready or stuck`);
+        report(
+          'workload-probes',
+          `container ${container.name} has no ${probe}: Kubernetes cannot tell when it is ready or stuck`,
+        );
       }
     }
   }
@@ -57,15 +60,20 @@ function checkSecurityContext(deployment: Deployment, report: Report): void {
   for (const container of pod.containers) {
     const context = container.securityContext ?? {};
     const problems: string[] = [];
-    if (context.runAsNonRoot !== true && pod.securityContext?.runAsNonRoot !== true) problems.push('runAsNonRoot: true');
+    if (context.runAsNonRoot !== true && pod.securityContext?.runAsNonRoot !== true)
+      problems.push('runAsNonRoot: true');
     if (context.readOnlyRootFilesystem !== true) problems.push('readOnlyRootFilesystem: true');
     if (context.allowPrivilegeEscalation !== false) problems.push('allowPrivilegeEscalation: false');
     if (!(context.capabilities?.drop ?? []).includes('ALL')) problems.push('capabilities.drop: [ALL]');
     if ((context.capabilities?.add ?? []).length > 0) problems.push('no capabilities.add');
     const seccomp = context.seccompProfile?.type ?? pod.securityContext?.seccompProfile?.type;
-    if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') problems.push('seccompProfile.type: RuntimeDefault');
+    if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost')
+      problems.push('seccompProfile.type: RuntimeDefault');
     if (problems.length > 0) {
-      report('workload-security-context', `container ${container.name} securityContext needs ${problems.join(', ')}`);
+      report(
+        'workload-security-context',
+        `container ${container.name} securityContext needs ${problems.join(', ')}`,
+      );
     }
   }
 }
@@ -97,7 +105,11 @@ function checkGracefulShutdown(deployment: Deployment, report: Report): void {
 }
 
 /** `workload-service-account`: each Deployment runs as its own ServiceAccount, which exists. */
-function checkServiceAccounts(objects: readonly Manifest[], list: readonly Deployment[], findings: Finding[]): void {
+function checkServiceAccounts(
+  objects: readonly Manifest[],
+  list: readonly Deployment[],
+  findings: Finding[],
+): void {
   const accounts = ofKind<Manifest>(objects, 'ServiceAccount', '').map(metadataOf);
   const users = new Map<string, string[]>();
   for (const deployment of list) {
@@ -106,11 +118,19 @@ function checkServiceAccounts(objects: readonly Manifest[], list: readonly Deplo
     const report = (message: string) =>
       findings.push({ check: 'workload-service-account', severity: 'error', object, message });
     if (!name || name === 'default') {
-      report('runs as the namespace\'s "default" ServiceAccount: give it its own, so mTLS identities and AuthorizationPolicies can tell workloads apart');
+      report(
+        'runs as the namespace\'s "default" ServiceAccount: give it its own, so mTLS identities and AuthorizationPolicies can tell workloads apart',
+      );
       continue;
     }
-    if (!accounts.some((account) => account.name === name && account.namespace === deployment.metadata.namespace)) {
-      report(`uses ServiceAccount "${name}", which is not part of the manifests: its pods would never be created`);
+    if (
+      !accounts.some(
+        (account) => account.name === name && account.namespace === deployment.metadata.namespace,
+      )
+    ) {
+      report(
+        `uses ServiceAccount "${name}", which is not part of the manifests: its pods would never be created`,
+      );
       continue;
     }
     const key = `${deployment.metadata.namespace}/${name}`;
@@ -128,13 +148,20 @@ function checkServiceAccounts(objects: readonly Manifest[], list: readonly Deplo
 }
 
 /** `pdb-exists`: a PodDisruptionBudget covers every Deployment's pods. */
-function checkDisruptionBudgets(objects: readonly Manifest[], list: readonly Deployment[], findings: Finding[]): void {
+function checkDisruptionBudgets(
+  objects: readonly Manifest[],
+  list: readonly Deployment[],
+  findings: Finding[],
+): void {
   const budgets = ofKind<Manifest>(objects, 'PodDisruptionBudget', 'policy');
   for (const deployment of list) {
     const covered = budgets.some(
       (budget) =>
         metadataOf(budget).namespace === deployment.metadata.namespace &&
-        selectorMatches(((budget.spec ?? {}) as { selector?: LabelSelector }).selector ?? {}, podLabels(deployment)),
+        selectorMatches(
+          ((budget.spec ?? {}) as { selector?: LabelSelector }).selector ?? {},
+          podLabels(deployment),
+        ),
     );
     if (!covered) {
       findings.push({

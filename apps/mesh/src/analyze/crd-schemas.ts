@@ -114,18 +114,21 @@ function prepareSchema(model: CrdModel): JsonSchema {
   return { ...schema, properties, required: ['apiVersion', 'kind', 'metadata'] };
 }
 
-let validators: Map<string, ValidateFunction> | undefined;
+const validators = new Map<string, ValidateFunction>();
+let ajv: Ajv | undefined;
 
-function crdValidators(): Map<string, ValidateFunction> {
-  if (validators) return validators;
-  // validateFormats off: the formats used (int32, double, date-time…) only restate the `type` already checked.
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-  validators = new Map(CRD_MODELS.map((model) => [`${model.apiVersion}/${model.kind}`, ajv.compile(prepareSchema(model))]));
-  return validators;
-}
-
+/** The strict validator for a CRD kind, compiled on first use (the Istio schemas are large). */
 export function crdValidator(apiVersion: string, kind: string): ValidateFunction | undefined {
-  return crdValidators().get(`${apiVersion}/${kind}`);
+  const key = `${apiVersion}/${kind}`;
+  const cached = validators.get(key);
+  if (cached) return cached;
+  const model = CRD_MODELS.find((m) => m.apiVersion === apiVersion && m.kind === kind);
+  if (!model) return undefined;
+  // validateFormats off: the formats used (int32, double, date-time…) only restate the `type` already checked.
+  ajv ??= new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  const validator = ajv.compile(prepareSchema(model));
+  validators.set(key, validator);
+  return validator;
 }
 
 /** The strict schema a CRD kind is validated with (for documentation and tests). */

@@ -16,7 +16,11 @@ export function splitFromName(name: string): Record<string, number> | undefined 
  * The split an overlay promises: its own name for 100-0, 80-20, 50-50, 0-100; for a scenario, the split overlay
  * its kustomization builds on (`resources: [../80-20]`), followed transitively. No second source of truth.
  */
-export function expectedSplitOf(overlay: string, dir = overlaysDir, seen = new Set<string>()): { split: Record<string, number>; via: string } | undefined {
+export function expectedSplitOf(
+  overlay: string,
+  dir = overlaysDir,
+  seen = new Set<string>(),
+): { split: Record<string, number>; via: string } | undefined {
   const own = splitFromName(overlay);
   if (own) return { split: own, via: overlay };
   if (seen.has(overlay)) return undefined;

@@ -28,7 +28,9 @@ interface HttpRouteSpec {
 }
 
 export function isHttpRoute(object: Manifest): boolean {
-  return object.kind === 'HTTPRoute' && String(object.apiVersion ?? '').startsWith('gateway.networking.k8s.io/');
+  return (
+    object.kind === 'HTTPRoute' && String(object.apiVersion ?? '').startsWith('gateway.networking.k8s.io/')
+  );
 }
 
 type VsMatch = Record<string, unknown>;
@@ -46,7 +48,10 @@ function pathMatches(path: { type?: string; value?: string } | undefined): VsMat
 
 /** The longest literal path a rule matches: Gateway API gives longer paths precedence. */
 function precedence(spec: HttpRouteSpec): number {
-  return Math.max(0, ...(spec.rules ?? []).flatMap((rule) => (rule.matches ?? []).map((m) => m.path?.value?.length ?? 1)));
+  return Math.max(
+    0,
+    ...(spec.rules ?? []).flatMap((rule) => (rule.matches ?? []).map((m) => m.path?.value?.length ?? 1)),
+  );
 }
 
 /** One HTTPRoute → the equivalent VirtualService (bound to the HTTPRoute's parent Gateways). */
@@ -86,7 +91,9 @@ export function httpRouteToVirtualService(object: Manifest): VirtualService {
       ...(rewrite ? { rewrite } : {}),
       route: backends.map((backend) => {
         if (backend.kind && backend.kind !== 'Service') {
-          throw new HttpRouteError(`${where}: rule ${index + 1}: backendRef kind ${backend.kind} is not supported`);
+          throw new HttpRouteError(
+            `${where}: rule ${index + 1}: backendRef kind ${backend.kind} is not supported`,
+          );
         }
         const host = backend.namespace ? `${backend.name}.${backend.namespace}` : backend.name;
         return {
@@ -103,7 +110,9 @@ export function httpRouteToVirtualService(object: Manifest): VirtualService {
     metadata: { name: metadata.name, ...(metadata.namespace ? { namespace: metadata.namespace } : {}) },
     spec: {
       hosts: spec.hostnames?.length ? spec.hostnames : ['*'],
-      gateways: (spec.parentRefs ?? []).map((ref) => (ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name)),
+      gateways: (spec.parentRefs ?? []).map((ref) =>
+        ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name,
+      ),
       http,
     },
   });

@@ -2,7 +2,7 @@
  * Offline checks of rendered manifests, in the spirit of `istioctl analyze`. Each check returns findings with a
  * message a user can act on; `analyzeOverlay` renders an overlay and runs them all.
  */
-import { parseManifests, renderOverlay, type RenderOptions } from '../overlays.js';
+import { parseManifests, type RenderOptions, renderOverlay } from '../overlays.js';
 import { checkNamespaces } from './check-namespace.js';
 import { checkDashboards } from './check-observability.js';
 import {
@@ -25,10 +25,10 @@ import { expectedSplitOf } from './expected-split.js';
 import type { Finding } from './findings.js';
 import type { Manifest } from './manifests.js';
 
-export { formatFinding, hasErrors, type Finding } from './findings.js';
-export { expectedSplitOf, splitFromName } from './expected-split.js';
-export { httpRoutesAsVirtualServices, httpRouteToVirtualService } from './http-route.js';
 export { strictCrdSchema } from './crd-schemas.js';
+export { expectedSplitOf, splitFromName } from './expected-split.js';
+export { type Finding, formatFinding, hasErrors } from './findings.js';
+export { httpRoutesAsVirtualServices, httpRouteToVirtualService } from './http-route.js';
 
 /** Every check id, with what it guards (printed by `analyze --list`). */
 export const CHECKS: Record<string, string> = {
@@ -36,7 +36,7 @@ export const CHECKS: Record<string, string> = {
   'virtual-service-supported': 'every VirtualService/HTTPRoute can be read by the shared routing module',
   'subset-defined': "every route and mirror subset exists in the host's DestinationRule",
   'destination-host': 'every route destination is a Service of the namespace, on one of its ports',
-  'subset-selects-one-deployment': "each DestinationRule subset selects the pods of exactly one Deployment",
+  'subset-selects-one-deployment': 'each DestinationRule subset selects the pods of exactly one Deployment',
   'gateway-exists': 'every gateway a route binds to exists',
   'weights-sum': "each route's weights add up to 100",
   'weights-match-overlay': "a plain /api/ request gets the split the overlay's name promises",
@@ -44,11 +44,12 @@ export const CHECKS: Record<string, string> = {
   'routes-disjoint': 'gateway-bound VirtualServices of one host never match the same request',
   'rule-reachable': 'no route is shadowed by an earlier one (the OR-ed match blocks mistake)',
   'service-selects-pods': "each Service's selector selects some Deployment's pods",
-  'service-target-port': "each Service targetPort (number or name) is a port of the selected pods",
+  'service-target-port': 'each Service targetPort (number or name) is a port of the selected pods',
   'workload-labels': 'pods carry app and version labels',
   'workload-probes': 'containers have liveness and readiness probes',
   'workload-resources': 'containers set cpu/memory requests and limits',
-  'workload-security-context': 'non-root, read-only root fs, no privilege escalation, drop ALL, seccomp RuntimeDefault',
+  'workload-security-context':
+    'non-root, read-only root fs, no privilege escalation, drop ALL, seccomp RuntimeDefault',
   'workload-graceful-shutdown': 'preStop pause and a longer terminationGracePeriodSeconds',
   'workload-service-account': 'each Deployment has its own, existing ServiceAccount',
   'pdb-exists': 'a PodDisruptionBudget covers every Deployment',
@@ -66,7 +67,13 @@ export interface AnalyzeOptions {
 /** Runs every check on already-parsed manifest objects. */
 export function analyzeObjects(objects: readonly Manifest[], options: AnalyzeOptions = {}): Finding[] {
   const { tables, findings: unreadable } = loadRouteTables(objects);
-  const context: RoutingContext = { objects, tables, expectedSplit: options.expectedSplit, overlay: options.overlay };
+  const context: RoutingContext = {
+    objects,
+    tables,
+    expectedSplit: options.expectedSplit,
+    overlay: options.overlay,
+    unreadable: unreadable.length,
+  };
   return [
     ...checkSchema(objects),
     ...unreadable,

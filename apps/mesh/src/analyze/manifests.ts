@@ -104,12 +104,18 @@ export function destinationRules(objects: readonly Manifest[]): DestinationRule[
 }
 
 /** True when every label the selector asks for is on the object with that value (matchLabels semantics). */
-export function labelsMatch(selector: Record<string, string>, labels: Record<string, string> | undefined): boolean {
+export function labelsMatch(
+  selector: Record<string, string>,
+  labels: Record<string, string> | undefined,
+): boolean {
   return Object.entries(selector).every(([key, value]) => labels?.[key] === value);
 }
 
 /** Full LabelSelector semantics (matchLabels AND matchExpressions). An empty selector selects everything. */
-export function selectorMatches(selector: LabelSelector, labels: Record<string, string> | undefined): boolean {
+export function selectorMatches(
+  selector: LabelSelector,
+  labels: Record<string, string> | undefined,
+): boolean {
   if (!labelsMatch(selector.matchLabels ?? {}, labels)) return false;
   return (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
     const value = labels?.[key];
@@ -153,7 +159,9 @@ export function serviceForHost(
   const parts = host.split('.');
   const name = parts[0];
   const namespace = parts.length > 1 ? parts[1] : fromNamespace;
-  return services(objects).find((service) => service.metadata.name === name && service.metadata.namespace === namespace);
+  return services(objects).find(
+    (service) => service.metadata.name === name && service.metadata.namespace === namespace,
+  );
 }
 
 export function formatLabels(labels: Record<string, string>): string {

@@ -3,7 +3,7 @@ import type { RuleSummary } from '@movies/mesh';
 import { z } from 'zod';
 import type { Invocation } from '../args.js';
 import { type ConfiguredView, requestInfo } from '../mesh-view.js';
-import { colourFor, orderedVersions, palette, splitBars, table, weightPct } from '../render.js';
+import { colourFor, palette, table, weightBars, weightPct } from '../render.js';
 import { describeOrigin } from '../target.js';
 
 /** The fields of a RuleSummary the table shows; /__mesh is another process's output, so it is checked. */
@@ -86,9 +86,7 @@ export function runConfig(invocation: Extract<Invocation, { command: 'config' }>
   if (!weights) lines.push('  (cannot be determined for this request)');
   else if (Object.keys(weights).length === 0) lines.push('  (no rule matches this request)');
   else {
-    for (const v of orderedVersions(weights)) {
-      lines.push(splitBars([v], {}, weights, c)[1]?.replace('configured', v.padEnd(10)).replace(/^ {2}\S*\s*/, '  ') ?? '');
-    }
+    lines.push(...weightBars(weights, c));
   }
   if (view.counts && Object.keys(view.counts).length > 0) {
     lines.push(

@@ -138,7 +138,7 @@ export function formatTestReport(report: TestReport, colour: boolean): string {
       ? ''
       : chi.df === 0
         ? 'single weighted version: '
-        : `χ² = ${chi.statistic.toFixed(2)}, df = ${chi.df}, p = ${formatP(chi.pValue ?? 0)}: `;
+        : `χ² = ${chi.statistic.toFixed(2)}, df = ${chi.df}: `;
   lines.push(`Chi-square goodness of fit (α = ${chi.alpha}): ${stat}${chi.pass ? c.green(chi.reason) : c.red(chi.reason)}`);
   if (chi.warning) lines.push(`  ${c.yellow(`note: ${chi.warning}`)}`);
   const answered = report.requests - report.errors.total;

@@ -1,5 +1,5 @@
-import { catalogueLabel, catalogueTone } from '../../../lib/catalogue';
 import { useLastServedBy } from '../../../lib/backend-version-store';
+import { catalogueLabel, catalogueTone } from '../../../lib/catalogue';
 
 /** Header badge: which backend version and catalogue answered the most recent API response. */
 export function BackendVersionBadge() {

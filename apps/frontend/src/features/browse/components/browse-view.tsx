@@ -7,7 +7,13 @@ import { useApiQuery } from '../../../lib/use-api-query';
 import { useDebouncedValue } from '../../../lib/use-debounced-value';
 import { useDocumentTitle } from '../../../lib/use-document-title';
 import { getMovies, perPage } from '../api/get-movies';
-import { type SortKey, maxQueryLength, sortOptions, toSearchParams, useBrowseParams } from '../hooks/use-browse-params';
+import {
+  maxQueryLength,
+  type SortKey,
+  sortOptions,
+  toSearchParams,
+  useBrowseParams,
+} from '../hooks/use-browse-params';
 import { Pagination } from './pagination';
 
 export const searchDebounceMs = 300;
@@ -60,44 +66,50 @@ export function BrowseView() {
         aria-label="Filter movies"
         onSubmit={(event) => event.preventDefault()}
       >
-          <div className="field">
-            <label htmlFor={searchId}>Search titles</label>
-            <input
-              id={searchId}
-              type="search"
-              value={text}
-              maxLength={maxQueryLength}
-              placeholder="e.g. Lagaan"
-              autoComplete="off"
-              onChange={(event) => setText(event.target.value)}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={genreId}>Genre</label>
-            <select
-              id={genreId}
-              value={params.genre ?? ''}
-              onChange={(event) => update({ genre: event.target.value ? Number(event.target.value) : undefined })}
-            >
-              <option value="">All genres</option>
-              {(genres.data ?? []).map((genre) => (
-                <option key={genre.id} value={genre.id}>
-                  {genre.name}
-                  {genre.count !== undefined ? ` (${genre.count})` : ''}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={sortId}>Sort by</label>
-            <select id={sortId} value={params.sort} onChange={(event) => update({ sort: event.target.value as SortKey })}>
-              {sortOptions.map((option) => (
-                <option key={option.value} value={option.value}>
-                  {option.label}
-                </option>
-              ))}
-            </select>
-          </div>
+        <div className="field">
+          <label htmlFor={searchId}>Search titles</label>
+          <input
+            id={searchId}
+            type="search"
+            value={text}
+            maxLength={maxQueryLength}
+            placeholder="e.g. Lagaan"
+            autoComplete="off"
+            onChange={(event) => setText(event.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={genreId}>Genre</label>
+          <select
+            id={genreId}
+            value={params.genre ?? ''}
+            onChange={(event) =>
+              update({ genre: event.target.value ? Number(event.target.value) : undefined })
+            }
+          >
+            <option value="">All genres</option>
+            {(genres.data ?? []).map((genre) => (
+              <option key={genre.id} value={genre.id}>
+                {genre.name}
+                {genre.count !== undefined ? ` (${genre.count})` : ''}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={sortId}>Sort by</label>
+          <select
+            id={sortId}
+            value={params.sort}
+            onChange={(event) => update({ sort: event.target.value as SortKey })}
+          >
+            {sortOptions.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        </div>
       </form>
 
       {movies.status === 'loading' && <Loading isSlow={movies.isSlow} skeletonCount={perPage} />}

@@ -20,7 +20,7 @@ function Hero({ movie, servedBy }: { movie: Movie; servedBy: ServedBy }) {
         </p>
         <h1 id="hero-title" className="hero__title">
           {movie.title}
-          {year && <span className="hero__year"> ({year})</span>}
+          {year && <span className="hero__year">{` (${year})`}</span>}
         </h1>
         <p className="hero__overview">{movie.overview}</p>
         <Link className="button" to={`/movie/${movie.id}`}>

@@ -85,7 +85,7 @@ export function MovieDetailView() {
         <CatalogueTag servedBy={movie.servedBy} />
         <h1 id="movie-title">
           {data.title}
-          {year && <span className="movie-detail__year"> ({year})</span>}
+          {year && <span className="movie-detail__year">{` (${year})`}</span>}
         </h1>
         {data.original_title && data.original_title !== data.title && (
           <p className="movie-detail__original">Original title: {data.original_title}</p>

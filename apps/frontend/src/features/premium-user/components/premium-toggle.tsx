@@ -7,18 +7,20 @@ export function PremiumToggle() {
   const premium = usePremiumUser();
   const hintId = useId();
   return (
-    <label className="premium-toggle">
-      <input
-        type="checkbox"
-        role="switch"
-        checked={premium}
-        aria-describedby={hintId}
-        onChange={(event) => setPremiumUser(event.target.checked)}
-      />
-      <span className="premium-toggle__label">Premium user</span>
+    <span className="premium-toggle">
+      <label className="premium-toggle__control">
+        <input
+          type="checkbox"
+          role="switch"
+          checked={premium}
+          aria-describedby={hintId}
+          onChange={(event) => setPremiumUser(event.target.checked)}
+        />
+        <span className="premium-toggle__label">Premium user</span>
+      </label>
       <span id={hintId} className="visually-hidden">
         Adds the header {premiumHeader.name}: {premiumHeader.value} to every API call
       </span>
-    </label>
+    </span>
   );
 }

@@ -21,7 +21,8 @@ export async function getMeshStatus(signal?: AbortSignal): Promise<MeshStatus | 
     // Same client, but /__mesh lives beside /api, not under it.
     const response = await apiClient.get<unknown>('/__mesh', { baseURL: '/', signal, timeout: 5_000 });
     const body = response.data;
-    if (typeof body !== 'object' || body === null || !('weights' in body) || !isWeights(body.weights)) return null;
+    if (typeof body !== 'object' || body === null || !('weights' in body) || !isWeights(body.weights))
+      return null;
     const source = 'source' in body && typeof body.source === 'string' ? body.source : null;
     return { source, weights: body.weights };
   } catch {

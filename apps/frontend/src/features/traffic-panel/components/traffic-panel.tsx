@@ -16,7 +16,8 @@ function useMeshStatus(): MeshStatus | null {
   useEffect(() => {
     const controller = new AbortController();
     // Weights can be switched live (PUT /__mesh), so poll.
-    const load = () => void getMeshStatus(controller.signal).then((next) => !controller.signal.aborted && setStatus(next));
+    const load = () =>
+      void getMeshStatus(controller.signal).then((next) => !controller.signal.aborted && setStatus(next));
     load();
     const timer = setInterval(load, meshRefreshMs);
     return () => {
@@ -31,7 +32,9 @@ function useMeshStatus(): MeshStatus | null {
 export function TrafficPanel() {
   useDocumentTitle('Traffic');
   const rateId = useId();
-  const [rate, setRate] = useState(10);
+  // The field keeps what the user types; the generator uses the value clamped to 1–50 (shown on blur).
+  const [rateText, setRateText] = useState('10');
+  const rate = clampRate(Number(rateText));
   const { running, start, stop, snapshot, inFlight } = useTrafficGenerator(rate);
   const mesh = useMeshStatus();
   const versions = snapshot?.versions ?? [];
@@ -55,9 +58,14 @@ export function TrafficPanel() {
             min={minRate}
             max={maxRate}
             step={1}
-            value={rate}
-            onChange={(event) => setRate(clampRate(event.target.valueAsNumber))}
+            value={rateText}
+            aria-describedby={`${rateId}-hint`}
+            onChange={(event) => setRateText(event.target.value)}
+            onBlur={() => setRateText(String(rate))}
           />
+          <span id={`${rateId}-hint`} className="field__hint">
+            1 to {maxRate}
+          </span>
         </div>
         {running ? (
           <button type="button" className="button button--stop" onClick={stop}>
@@ -120,7 +128,11 @@ export function TrafficPanel() {
             : 'No target weights available (the local gateway’s /__mesh endpoint is not reachable); showing measured shares only.'}
         </p>
         <figure className="chart">
-          <TrafficShareChart buckets={snapshot?.buckets ?? []} versions={versions} weights={mesh?.weights ?? null} />
+          <TrafficShareChart
+            buckets={snapshot?.buckets ?? []}
+            versions={versions}
+            weights={mesh?.weights ?? null}
+          />
           <figcaption className="visually-hidden">
             Line chart of the percentage of responses served by each version per second of the last minute.
           </figcaption>
@@ -129,5 +141,3 @@ export function TrafficPanel() {
     </div>
   );
 }
-
-

@@ -1,4 +1,14 @@
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import type { MeshWeights } from '../api/get-mesh-status';
 import type { ShareBucket } from '../lib/traffic-recorder';
 import { versionColour } from '../lib/version-colours';
@@ -13,7 +23,13 @@ export function TrafficShareChart({ buckets, versions, weights }: ChartProps) {
     <ResponsiveContainer width="100%" height={280} initialDimension={{ width: 600, height: 280 }}>
       <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="#d4d4d8" />
-        <XAxis dataKey="second" type="number" domain={['dataMin', 'dataMax']} unit="s" allowDecimals={false} />
+        <XAxis
+          dataKey="second"
+          type="number"
+          domain={['dataMin', 'dataMax']}
+          unit="s"
+          allowDecimals={false}
+        />
         <YAxis domain={[0, 100]} unit="%" width={48} />
         <Tooltip formatter={(value) => `${value}%`} labelFormatter={(second) => `${second} s`} />
         <Legend />
@@ -37,7 +53,11 @@ export function TrafficShareChart({ buckets, versions, weights }: ChartProps) {
                 y={weights[version]}
                 stroke={versionColour(version, index)}
                 strokeDasharray="6 4"
-                label={{ value: `${version} target ${weights[version]}%`, position: 'insideTopRight', fontSize: 12 }}
+                label={{
+                  value: `${version} target ${weights[version]}%`,
+                  position: 'insideTopRight',
+                  fontSize: 12,
+                }}
               />
             ),
           )}

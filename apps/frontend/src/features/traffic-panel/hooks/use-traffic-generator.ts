@@ -27,16 +27,21 @@ export function useTrafficGenerator(rate: number) {
     if (!running) return;
     const recorder = recorderRef.current;
     if (!recorder) return;
-    const controller = new AbortController();
+    // One controller per request (a shared signal would collect hundreds of listeners); stop aborts them all.
+    const inFlightControllers = new Set<AbortController>();
+    let stopped = false;
     let pending = 0;
     let credit = 0;
     let lastTick = performance.now();
 
     const send = () => {
+      const controller = new AbortController();
+      inFlightControllers.add(controller);
       pending += 1;
       void probeBackend(controller.signal).then((sample) => {
+        inFlightControllers.delete(controller);
         pending -= 1;
-        if (sample && !controller.signal.aborted) recorder.record(sample);
+        if (sample && !stopped) recorder.record(sample);
       });
     };
 
@@ -59,7 +64,8 @@ export function useTrafficGenerator(rate: number) {
     return () => {
       clearInterval(ticker);
       clearInterval(refresher);
-      controller.abort();
+      stopped = true;
+      for (const controller of inFlightControllers) controller.abort();
       setSnapshot(recorder.snapshot());
       setInFlight(0);
     };

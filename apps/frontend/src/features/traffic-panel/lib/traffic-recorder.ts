@@ -36,7 +36,10 @@ export class TrafficRecorder {
   private errors = 0;
   private readonly byVersion = new Map<string, number>();
   private readonly latencies: number[] = [];
-  private readonly buckets = new Map<number, { total: number; errors: number; byVersion: Map<string, number> }>();
+  private readonly buckets = new Map<
+    number,
+    { total: number; errors: number; byVersion: Map<string, number> }
+  >();
 
   constructor(
     private readonly startedAt: number,
@@ -63,7 +66,8 @@ export class TrafficRecorder {
     }
     this.latencies.push(sample.latencyMs);
     // Percentiles describe recent behaviour: keep a bounded window.
-    if (this.latencies.length > this.latencyWindow) this.latencies.splice(0, this.latencies.length - this.latencyWindow);
+    if (this.latencies.length > this.latencyWindow)
+      this.latencies.splice(0, this.latencies.length - this.latencyWindow);
   }
 
   snapshot(): TrafficSnapshot {
@@ -75,7 +79,8 @@ export class TrafficRecorder {
         const answered = [...bucket.byVersion.values()].reduce((sum, n) => sum + n, 0);
         const share: Record<string, number> = {};
         for (const version of versions) {
-          share[version] = answered === 0 ? 0 : Math.round((1000 * (bucket.byVersion.get(version) ?? 0)) / answered) / 10;
+          share[version] =
+            answered === 0 ? 0 : Math.round((1000 * (bucket.byVersion.get(version) ?? 0)) / answered) / 10;
         }
         return { second, total: bucket.total, errors: bucket.errors, share };
       });

@@ -1,0 +1,153 @@
+/**
+ * Benchmark, not a test: GET /movies?page=1 on the built backend vs a bare node:http server returning the very same
+ * bytes, measured in the same run with the same autocannon settings. Prints req/s, p50/p99 and the ratio.
+ *   pnpm --filter @movies/backend bench          (after pnpm build)
+ *   BENCH_SECONDS=20 BENCH_DATA_DIR=hollywood-data pnpm --filter @movies/backend bench
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const BACKEND_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SERVER_ENTRY = path.join(BACKEND_ROOT, 'dist', 'server.js');
+const CONNECTIONS = 50;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP_SECONDS = 3;
+const DATA_DIR = process.env.BENCH_DATA_DIR ?? 'bollywood-data';
+const PATH = '/movies?page=1';
+const TARGET_RATIO = 0.6;
+const TARGET_P99_MS = 20;
+
+const BARE_SERVER = `
+const http = require('node:http');
+const fs = require('node:fs');
+const body = fs.readFileSync(process.env.BODY_FILE);
+const type = process.env.BODY_TYPE;
+http.createServer((req, res) => {
+  res.writeHead(200, { 'content-type': type, 'content-length': body.length });
+  res.end(body);
+}).listen(Number(process.env.PORT), '127.0.0.1');
+`;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not come up`);
+    await sleep(100);
+  }
+}
+
+interface Measurement {
+  name: string;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+async function measure(name: string, url: string): Promise<Measurement> {
+  await autocannon({ url, connections: CONNECTIONS, duration: WARMUP_SECONDS });
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS });
+  return {
+    name,
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(SERVER_ENTRY)) {
+    process.stderr.write(`No ${SERVER_ENTRY}; run \`pnpm --filter @movies/backend build\` first.\n`);
+    process.exit(1);
+  }
+  const children: ChildProcess[] = [];
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'backend-bench-'));
+  const cleanUp = () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(scratch, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => {
+    cleanUp();
+    process.exit(130);
+  });
+  try {
+    const backendPort = await freePort();
+    // Production settings (info-level JSON request logs included), stdout discarded like a log shipper would.
+    const backend = spawn(process.execPath, [SERVER_ENTRY], {
+      env: { ...process.env, PORT: String(backendPort), DATA_DIR, LOG_LEVEL: 'info', SHUTDOWN_DELAY_MS: '0' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.push(backend);
+    const backendUrl = `http://127.0.0.1:${backendPort}`;
+    await waitUntilUp(`${backendUrl}/readyz`, backend);
+
+    const sample = await fetch(`${backendUrl}${PATH}`);
+    const body = Buffer.from(await sample.arrayBuffer());
+    const bodyFile = path.join(scratch, 'body.json');
+    writeFileSync(bodyFile, body);
+
+    const barePort = await freePort();
+    const bare = spawn(process.execPath, ['-e', BARE_SERVER], {
+      env: {
+        ...process.env,
+        PORT: String(barePort),
+        BODY_FILE: bodyFile,
+        BODY_TYPE: sample.headers.get('content-type') ?? 'application/json',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    children.push(bare);
+    const bareUrl = `http://127.0.0.1:${barePort}`;
+    await waitUntilUp(bareUrl, bare);
+
+    process.stdout.write(
+      `GET ${PATH} (${DATA_DIR}, ${body.length} bytes), ${CONNECTIONS} connections, ${SECONDS}s each after ${WARMUP_SECONDS}s warm-up, ${os.cpus().length} CPUs\n`,
+    );
+    const baseline = await measure('bare node:http', `${bareUrl}${PATH}`);
+    const candidate = await measure('movie-backend', `${backendUrl}${PATH}`);
+
+    const row = (m: Measurement) =>
+      `${m.name.padEnd(16)} ${m.requestsPerSecond.toFixed(0).padStart(9)} ${String(m.p50).padStart(8)} ${String(m.p99).padStart(8)} ${String(m.errors + m.non2xx).padStart(7)}`;
+    process.stdout.write(
+      `${'server'.padEnd(16)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)}\n`,
+    );
+    process.stdout.write(`${row(baseline)}\n${row(candidate)}\n`);
+    const ratio = candidate.requestsPerSecond / baseline.requestsPerSecond;
+    const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+    process.stdout.write(
+      `ratio movie-backend / bare node:http: ${ratio.toFixed(2)} (target >= ${TARGET_RATIO}: ${verdict(ratio >= TARGET_RATIO)}); ` +
+        `movie-backend p99 ${candidate.p99} ms (target < ${TARGET_P99_MS} ms: ${verdict(candidate.p99 < TARGET_P99_MS)})\n`,
+    );
+  } finally {
+    cleanUp();
+  }
+}
+
+await main();

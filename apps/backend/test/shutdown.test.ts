@@ -1,0 +1,86 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fixtureDir, type RunningServer, startServer } from './helpers.js';
+
+const running: RunningServer[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((server) => server.stop()));
+});
+
+async function start(env: Record<string, string>): Promise<RunningServer> {
+  const server = await startServer({ DATA_DIR: fixtureDir('bollywood'), ...env });
+  running.push(server);
+  return server;
+}
+
+async function inFlight(server: RunningServer): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const match = /^http_requests_in_flight\{[^}]*\} (\d+)/m.exec(text);
+  // The scrape itself is in flight while it is being answered.
+  return Number(match?.[1] ?? 0) - 1;
+}
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe('graceful shutdown of the real server process', () => {
+  it('on SIGTERM turns /readyz 503, finishes every in-flight request, then exits 0 within the bound', async () => {
+    const server = await start({
+      FAULT_DELAY_MS: '2500',
+      SHUTDOWN_DELAY_MS: '1500',
+      SHUTDOWN_TIMEOUT_MS: '15000',
+    });
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+
+    const requests = Array.from({ length: 6 }, (_, i) =>
+      fetch(`${server.url}/movies?page=1&per_page=${i + 1}`).then(async (res) => ({
+        status: res.status,
+        body: (await res.json()) as { results: unknown[] },
+      })),
+    );
+    await waitFor(async () => (await inFlight(server)) >= 6, 10_000, 'six requests in flight');
+
+    const signalledAt = Date.now();
+    server.child.kill('SIGTERM');
+    await waitFor(async () => (await fetch(`${server.url}/readyz`)).status === 503, 5_000, 'readyz 503');
+    // Liveness stays green while draining: the pod must not be restarted mid-drain.
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+
+    const answers = await Promise.all(requests);
+    answers.forEach((answer, i) => {
+      expect(answer.status).toBe(200);
+      expect(answer.body.results).toHaveLength(i + 1);
+    });
+    const { code } = await server.exited;
+    expect(code).toBe(0);
+    expect(Date.now() - signalledAt).toBeLessThan(15_000);
+    expect(server.stdout()).toContain('"msg":"draining"');
+    expect(server.stdout()).toContain('"msg":"stopped"');
+  }, 60_000);
+
+  it('exits within SHUTDOWN_TIMEOUT_MS even when a request would outlive it', async () => {
+    const server = await start({
+      FAULT_DELAY_MS: '60000',
+      SHUTDOWN_DELAY_MS: '0',
+      SHUTDOWN_TIMEOUT_MS: '1000',
+    });
+    const stuck = fetch(`${server.url}/genres`).then(
+      (res) => res.status,
+      () => 'aborted',
+    );
+    await waitFor(async () => (await inFlight(server)) >= 1, 10_000, 'a request in flight');
+    const signalledAt = Date.now();
+    server.child.kill('SIGTERM');
+    const { code } = await server.exited;
+    // Generous upper bound: 1 s configured, the rest is slack for a loaded machine — far below the 60 s request.
+    expect(Date.now() - signalledAt).toBeLessThan(20_000);
+    expect(code).toBe(1);
+    expect(await stuck).toBe('aborted');
+    expect(server.stdout()).toContain('shutdown bound reached');
+  }, 60_000);
+});

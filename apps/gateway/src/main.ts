@@ -1,0 +1,61 @@
+/**
+ * `pnpm dev` entry of the local gateway: reads the environment (TRAFFIC, GATEWAY_PORT, …), routes by the chosen
+ * overlay and closes gracefully on SIGTERM/SIGINT.
+ */
+import { ConfigError, loadConfig } from './config.js';
+import { startGateway } from './gateway.js';
+
+function die(message: string): never {
+  process.stderr.write(`gateway: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) die(error.message);
+    throw error;
+  }
+
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  try {
+    gateway = await startGateway(config);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE') die(`port ${config.port} is already in use (set GATEWAY_PORT to another port)`);
+    die((error as Error).message);
+  }
+
+  const state = gateway.state();
+  const shownHost = ['127.0.0.1', '0.0.0.0', '::', '::1'].includes(config.host) ? 'localhost' : config.host;
+  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${gateway.port}`;
+  const split = Object.entries(state.weights)
+    .map(([subset, weight]) => `${subset} ${Number(weight.toFixed(2))} %`)
+    .join(', ');
+  const via = state.via === 'kubectl' ? 'kubectl kustomize' : `k8s/rendered/${state.overlay}.yaml`;
+  process.stdout.write(
+    [
+      `local mesh gateway: UI ${url}/  API ${url}/api/  routing state ${url}/__mesh`,
+      `routing: overlay ${state.source} (via ${via}), /api/ split ${split || 'none'}`,
+      `upstreams: ${Object.entries(state.upstreams)
+        .map(([key, origin]) => `${key} -> ${origin}`)
+        .join(', ')}`,
+      `switch live: pnpm traffic set 50-50 | pnpm traffic set 95 5 | curl -X PUT ${url}/__mesh -d '{"overlay":"0-100"}'`,
+      '',
+    ].join('\n'),
+  );
+
+  const shutdown = (signal: NodeJS.Signals) => {
+    process.stdout.write(`gateway: ${signal}, closing (in-flight requests finish)\n`);
+    gateway.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+main().catch((error: unknown) => die((error as Error).stack ?? String(error)));

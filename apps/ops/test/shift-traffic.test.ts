@@ -1,0 +1,148 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  command,
+  createStandIn,
+  deployedCluster,
+  type KubeObject,
+  passesNamespace,
+  runScript,
+  type StandIn,
+} from './support/harness.js';
+
+interface Route {
+  destination: { subset: string };
+  weight?: number;
+}
+interface Rule {
+  name?: string;
+  route: Route[];
+}
+
+function rules(standIn: StandIn): Rule[] {
+  const vs = standIn.object('VirtualService', 'movie-backend') as KubeObject & { spec: { http: Rule[] } };
+  return vs.spec.http;
+}
+
+function weights(rule: Rule | undefined): Record<string, number | undefined> {
+  return Object.fromEntries((rule?.route ?? []).map((r) => [r.destination.subset, r.weight]));
+}
+
+let standIn: StandIn | undefined;
+afterEach(() => {
+  standIn?.cleanup();
+  standIn = undefined;
+});
+
+describe('shift-traffic.sh', () => {
+  it('patches the 80-20 split to 95-5 with test ops guarding each replaced destination, then prints it', async () => {
+    standIn = createStandIn(await deployedCluster('80-20'));
+    const result = await runScript('shift-traffic.sh', ['95', '5'], { env: standIn.env });
+
+    expect(result.stderr).toContain('patching virtualservice/movie-backend in movies: v1 95 %, v2 5 %');
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe('movie-backend (rule weighted-split): v1 95 %, v2 5 %');
+    const calls = standIn.calls();
+    expect(calls.map(command)).toEqual([
+      'get virtualservice movie-backend -o json',
+      expect.stringMatching(/^patch virtualservice movie-backend --type=json -p /),
+      'get virtualservice movie-backend -o json',
+    ]);
+    for (const call of calls) expect(passesNamespace(call, 'movies')).toBe(true);
+    const patch = JSON.parse(calls[1]?.argv.at(-1) as string);
+    expect(patch).toEqual([
+      { op: 'test', path: '/spec/http/0/name', value: 'weighted-split' },
+      { op: 'test', path: '/spec/http/0/route/0/destination/subset', value: 'v1' },
+      { op: 'replace', path: '/spec/http/0/route/0/weight', value: 95 },
+      { op: 'test', path: '/spec/http/0/route/1/destination/subset', value: 'v2' },
+      { op: 'replace', path: '/spec/http/0/route/1/weight', value: 5 },
+    ]);
+    expect(weights(rules(standIn)[0])).toEqual({ v1: 95, v2: 5 });
+  });
+
+  it('changes only the default split under header routing; the premium rule keeps v2', async () => {
+    standIn = createStandIn(await deployedCluster('header-routing'));
+    const result = await runScript('shift-traffic.sh', ['50', '50'], { env: standIn.env });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe('movie-backend (rule weighted-split): v1 50 %, v2 50 %');
+    const patch = JSON.parse(standIn.calls()[1]?.argv.at(-1) as string) as Array<{ path: string }>;
+    expect(patch.every((op) => op.path.startsWith('/spec/http/1/'))).toBe(true);
+    const [premium, split] = rules(standIn);
+    expect(premium?.name).toBe('premium-users');
+    expect(weights(premium)).toEqual({ v2: 100 });
+    expect(weights(split)).toEqual({ v1: 50, v2: 50 });
+  });
+
+  it.each([
+    [['95', '6'], 'weights must sum to 100, got 95 + 6 = 101'],
+    [['101', '-1'], "V1 weight must be a whole number from 0 to 100, got '101'"],
+    [['abc', '100'], "V1 weight must be a whole number from 0 to 100, got 'abc'"],
+    [['1.5', '98.5'], "V1 weight must be a whole number from 0 to 100, got '1.5'"],
+    [['50', '-50'], "V2 weight must be a whole number from 0 to 100, got '-50'"],
+    [['50'], 'expected two weights (V1 V2), got 1: 50'],
+    [['50', '50', '0'], 'expected two weights (V1 V2), got 3'],
+    [[], 'expected two weights (V1 V2), got 0'],
+  ])('rejects %j with exit 64 and calls kubectl not at all', async (args, message) => {
+    standIn = createStandIn(await deployedCluster('80-20'));
+    const result = await runScript('shift-traffic.sh', args, { env: standIn.env });
+
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain(message);
+    expect(result.stdout).toBe('');
+    expect(standIn.calls()).toEqual([]);
+    expect(weights(rules(standIn)[0])).toEqual({ v1: 80, v2: 20 });
+  });
+
+  it('leaves the VirtualService unchanged when its routes were reordered after being read', async () => {
+    const cluster = await deployedCluster('80-20');
+    standIn = createStandIn({
+      ...cluster,
+      // Someone swaps v1 and v2 between our read and our patch: the guarding test op must reject the patch.
+      raceAfterGet: {
+        'VirtualService/movie-backend': [
+          { op: 'move', from: '/spec/http/0/route/1', path: '/spec/http/0/route/0' },
+        ],
+      },
+    } as never);
+    const before = weights(rules(standIn)[0]);
+    const result = await runScript('shift-traffic.sh', ['95', '5'], { env: standIn.env });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('the API server rejected the patch');
+    expect(result.stderr).toContain('testing value /spec/http/0/route/0/destination/subset failed');
+    expect(standIn.calls().map(command)).toEqual([
+      'get virtualservice movie-backend -o json',
+      expect.stringMatching(/^patch virtualservice movie-backend --type=json/),
+    ]);
+    expect(weights(rules(standIn)[0])).toEqual(before);
+  });
+
+  it('honours NAMESPACE and KUBECTL (not the kubectl on PATH) and says how to deploy when nothing is there', async () => {
+    standIn = createStandIn(await deployedCluster('80-20'));
+    const kubectl = join(standIn.env.PATH?.split(':')[0] as string, 'kubectl');
+    const result = await runScript('shift-traffic.sh', ['90', '10'], {
+      env: { ...standIn.env, PATH: process.env.PATH, NAMESPACE: 'shop', KUBECTL: kubectl },
+    });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('virtualservices.networking.istio.io "movie-backend" not found');
+    expect(result.stderr).toContain('cannot read VirtualService movie-backend in namespace shop');
+    expect(result.stderr).toContain('scripts/deploy.sh apply 100-0');
+    expect(standIn.calls().map((call) => call.argv.slice(0, 2))).toEqual([['-n', 'shop']]);
+    expect(standIn.mutations()).toEqual([]);
+  });
+
+  it('is safe to run twice: the second run sends the same guarded patch and ends in the same state', async () => {
+    standIn = createStandIn(await deployedCluster('80-20'));
+    const first = await runScript('shift-traffic.sh', ['0', '100'], { env: standIn.env });
+    const second = await runScript('shift-traffic.sh', ['0', '100'], { env: standIn.env });
+
+    expect([first.code, second.code]).toEqual([0, 0]);
+    expect(second.stdout).toBe(first.stdout);
+    const patches = standIn.mutations().map((call) => call.argv.at(-1));
+    expect(patches).toHaveLength(2);
+    expect(patches[1]).toBe(patches[0]);
+    expect(weights(rules(standIn)[0])).toEqual({ v1: 0, v2: 100 });
+  });
+});

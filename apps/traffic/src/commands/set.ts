@@ -1,0 +1,58 @@
+/** `traffic set`: switch the local gateway to an overlay or to custom weights (PUT /__mesh), then read it back. */
+import { validateWeights, WeightsError } from '@movies/mesh';
+import { type Invocation, UsageError, type WeightChange } from '../args.js';
+import { fetchMeshState, putMesh } from '../mesh-view.js';
+import type { Target } from '../target.js';
+import { colourFor, palette, weightBars } from '../render.js';
+import { exitCodes } from './test.js';
+
+/** Checks weights before anything is sent: whole numbers 0–100 summing to 100 (the mesh module's rule). */
+export function checkChange(change: WeightChange): void {
+  if ('weights' in change) {
+    try {
+      validateWeights(change.weights);
+    } catch (error) {
+      if (error instanceof WeightsError) throw new UsageError(error.message, 'set');
+      throw error;
+    }
+  }
+}
+
+export async function runSet(invocation: Extract<Invocation, { command: 'set' }>, target: Target): Promise<number> {
+  const { change } = invocation;
+  const current = await fetchMeshState(target.url);
+  if (!current) {
+    const what = 'overlay' in change ? change.overlay : Object.values(change.weights).join(' ');
+    process.stderr.write(
+      `traffic set: ${target.url} is not the local gateway (it has no GET /__mesh); \`set ${what}\` only changes the local gateway.\n` +
+        'In a cluster, shift traffic with scripts/shift-traffic.sh <overlay> or `kubectl apply -k k8s/overlays/<name>`.\n',
+    );
+    return exitCodes.usage;
+  }
+  if ('weights' in change) {
+    // The gateway knows which subsets it can route to; refuse others here, with the same message, before sending.
+    try {
+      validateWeights(change.weights, Object.keys(current.weights));
+    } catch (error) {
+      if (error instanceof WeightsError) throw new UsageError(error.message, 'set');
+      throw error;
+    }
+  }
+  const result = await putMesh(target.url, change);
+  if (!result.ok) {
+    process.stderr.write(`traffic set: the gateway refused the change (HTTP ${result.status}): ${result.message}\n`);
+    return result.status >= 400 && result.status < 500 ? exitCodes.usage : exitCodes.errors;
+  }
+  const state = await fetchMeshState(target.url);
+  if (!state) {
+    process.stderr.write(`traffic set: ${target.url} stopped answering GET /__mesh after the change\n`);
+    return exitCodes.errors;
+  }
+  const c = palette(colourFor(process.stdout));
+  process.stdout.write(
+    [`Routing at ${target.url} is now ${c.bold(state.source)}; GET /api/ splits:`, ...weightBars(state.weights, c)].join(
+      '\n',
+    ) + '\n',
+  );
+  return exitCodes.ok;
+}

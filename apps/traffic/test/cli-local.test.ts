@@ -1,0 +1,181 @@
+/**
+ * The real CLI (child process) against a real local stack: built backend processes v1 and v2 and the local
+ * gateway, routed by the k8s/ overlays. Statistical checks use the CLI's own chi-square at α = 0.001 plus a
+ * generous independent bound (± 4 percentage points over 2 000 requests is more than 4 standard deviations).
+ */
+import { type LocalStack, startLocalStack } from '@movies/gateway/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestReport } from '../src/commands/test.js';
+import { parseJson, runCli } from './support/run-cli.js';
+
+let stack: LocalStack;
+
+beforeAll(async () => {
+  stack = await startLocalStack({ overlay: '80-20' });
+}, 180_000);
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+const documentedFields = [
+  'target',
+  'mode',
+  'source',
+  'requests',
+  'counts',
+  'unknown',
+  'errors',
+  'percentages',
+  'configured',
+  'observedSplit',
+  'chiSquare',
+  'intervals',
+  'successRate',
+  'latencyMs',
+  'verdict',
+  'exitCode',
+];
+
+const share = (report: TestReport, version: string) => (report.counts[version] ?? 0) / report.requests;
+
+describe('traffic CLI on the local stack', () => {
+  it('test 2000 on 80-20 passes and shows about 80/20', async () => {
+    const result = await runCli(['test', '2000', '--concurrency', '20', '--json', '--url', stack.gatewayUrl]);
+    const report = parseJson<TestReport>(result);
+    expect(result.code, result.stderr).toBe(0);
+    expect(report).toMatchObject({
+      mode: 'local',
+      source: '80-20',
+      requests: 2000,
+      unknown: 0,
+      errors: { total: 0 },
+      configured: { v1: 80, v2: 20 },
+      verdict: 'pass',
+      exitCode: 0,
+      successRate: 100,
+    });
+    expect((report.counts.v1 ?? 0) + (report.counts.v2 ?? 0)).toBe(2000);
+    expect(Math.abs(share(report, 'v1') - 0.8)).toBeLessThan(0.04);
+    expect(report.chiSquare).toMatchObject({ pass: true, df: 1, alpha: 0.001 });
+    expect(report.intervals.v1?.low).toBeLessThan(report.intervals.v1?.high ?? 0);
+    expect(report.latencyMs.p50).toBeGreaterThan(0);
+    expect(report.latencyMs.p99).toBeGreaterThanOrEqual(report.latencyMs.p90 ?? 0);
+    // --json: exactly one object, nothing on stderr (no progress bar or notes), the documented fields.
+    expect(result.stdout.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toBe('');
+    expect(Object.keys(report)).toEqual(expect.arrayContaining(documentedFields));
+    expect(Object.keys(report.latencyMs)).toEqual(['p50', 'p90', 'p99']);
+    expect(Object.keys(report.percentages)).toEqual(['v1', 'v2', 'unknown', 'errors']);
+    expect(Object.keys(report.chiSquare)).toEqual(expect.arrayContaining(['pass', 'statistic', 'df', 'pValue', 'alpha']));
+  }, 180_000);
+
+  it('prints a readable report with bars, the verdict and latency', async () => {
+    const result = await runCli(['test', '200', '--url', stack.gatewayUrl]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/v1\s+\d+\s+[\d.]+ %\s+[\d.]+ – [\d.]+ %\s+80 %/);
+    expect(result.stdout).toMatch(/observed\s+█+/);
+    expect(result.stdout).toMatch(/configured\s+░+/);
+    expect(result.stdout).toContain('Chi-square goodness of fit (α = 0.001)');
+    expect(result.stdout).toMatch(/Latency: p50 [\d.]+ ms\s+p90 [\d.]+ ms\s+p99 [\d.]+ ms/);
+    expect(result.stdout).toContain('Result: PASS');
+    expect(result.stderr).toContain(`target ${stack.gatewayUrl}`);
+  }, 120_000);
+
+  it('config prints the weights and the rules', async () => {
+    const result = await runCli(['config', '--url', stack.gatewayUrl], { viaScript: true });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/local gateway.*80-20/);
+    expect(result.stdout).toMatch(/v1\s+█+\s+80 %/);
+    expect(result.stdout).toMatch(/movie-backend\s+weighted-split\s+uri prefix \/api\/\s+\/\s+v1 80 %, v2 20 %/);
+    const json = parseJson<{ weights: unknown; rules: unknown[] }>(
+      await runCli(['config', '--json', '--url', stack.gatewayUrl]),
+    );
+    expect(json.weights).toEqual({ v1: 80, v2: 20 });
+    expect(json.rules.length).toBeGreaterThanOrEqual(1);
+  }, 120_000);
+
+  it('monitor --duration 2 prints plain updates when stdout is not a terminal', async () => {
+    const result = await runCli(['monitor', '--duration', '2', '--interval', '500', '--url', stack.gatewayUrl]);
+    expect(result.code, result.stderr).toBe(0);
+    const updates = result.stdout.split('\n').filter((line) => /^\[\d\d:\d\d:\d\d\] v1 /.test(line));
+    expect(updates.length).toBeGreaterThanOrEqual(2);
+    expect(updates.at(-1)).toMatch(/configured 80 %.*v2 [\d.]+ % \(configured 20 %\).*req\/s.*p99/);
+    expect(result.stdout).not.toContain('\x1b['); // no cursor moves into a pipe
+    expect(result.stdout).toMatch(/monitor stopped after \d+ updates, \d+ requests sent/);
+  }, 120_000);
+
+  it('set 90 5 is refused with exit 64 and changes nothing', async () => {
+    const before = stack.gateway.state();
+    const result = await runCli(['set', '90', '5', '--url', stack.gatewayUrl]);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain('weights must sum to 100, got 95 (90 + 5)');
+    const after = stack.gateway.state();
+    expect(after.weights).toEqual(before.weights);
+    expect(after.updatedAt).toBe(before.updatedAt);
+    const unknownSubset = await runCli(['set', '50', '25', '25', '--url', stack.gatewayUrl]);
+    expect(unknownSubset.code).toBe(64);
+    expect(unknownSubset.stderr).toContain('unknown subset "v3"');
+    expect(stack.gateway.state().updatedAt).toBe(before.updatedAt);
+  }, 120_000);
+
+  it('set 95 5 switches the gateway and prints the split read back', async () => {
+    const result = await runCli(['set', '95', '5', '--url', stack.gatewayUrl]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(stack.gateway.state()).toMatchObject({ source: 'custom', weights: { v1: 95, v2: 5 } });
+    expect(result.stdout).toMatch(/now custom/);
+    expect(result.stdout).toMatch(/v1\s+█+\s+95 %/);
+    expect(result.stdout).toMatch(/v2\s+█+\s+5 %/);
+  }, 120_000);
+
+  it('set 50-50, then test passes at about 50/50', async () => {
+    const set = await runCli(['set', '50-50', '--url', stack.gatewayUrl]);
+    expect(set.code, set.stderr).toBe(0);
+    expect(stack.gateway.state()).toMatchObject({ source: '50-50', weights: { v1: 50, v2: 50 } });
+    const report = parseJson<TestReport>(
+      await runCli(['test', '2000', '--concurrency', '20', '--json', '--url', stack.gatewayUrl]),
+    );
+    expect(report).toMatchObject({ exitCode: 0, source: '50-50', configured: { v1: 50, v2: 50 }, unknown: 0 });
+    expect(Math.abs(share(report, 'v1') - 0.5)).toBeLessThan(0.05);
+  }, 180_000);
+
+  it('on 100-0 every answer comes from v1', async () => {
+    expect((await runCli(['set', '100-0', '--url', stack.gatewayUrl])).code).toBe(0);
+    const result = await runCli(['test', '300', '--json', '--url', stack.gatewayUrl]);
+    const report = parseJson<TestReport>(result);
+    expect(result.code).toBe(0);
+    expect(report.counts).toEqual({ v1: 300, v2: 0 });
+    expect(report.configured).toEqual({ v1: 100, v2: 0 });
+    expect(report.chiSquare).toMatchObject({ pass: true, df: 0 });
+  }, 120_000);
+
+  it('compares a premium request with what the header-routing rule gives it (v2 100 %), even after set', async () => {
+    expect((await runCli(['set', 'header-routing', '--url', stack.gatewayUrl])).code).toBe(0);
+    const premium = ['test', '300', '--json', '--header', 'x-user-type:premium', '--url', stack.gatewayUrl];
+    const report = parseJson<TestReport>(await runCli(premium));
+    expect(report).toMatchObject({ exitCode: 0, configured: { v2: 100 }, counts: { v2: 300 } });
+    expect(report.counts.v1 ?? 0).toBe(0);
+    // A custom split keeps the premium rule; the CLI must still expect v2 for premium requests.
+    expect((await runCli(['set', '60', '40', '--url', stack.gatewayUrl])).code).toBe(0);
+    const afterSet = parseJson<TestReport>(await runCli(premium));
+    expect(afterSet).toMatchObject({ exitCode: 0, source: 'custom', configured: { v2: 100 }, counts: { v2: 300 } });
+    const plain = parseJson<TestReport>(await runCli(['test', '400', '--json', '--url', stack.gatewayUrl]));
+    expect(plain).toMatchObject({ exitCode: 0, configured: { v1: 60, v2: 40 } });
+  }, 180_000);
+
+  it('test with v2 stopped while it has weight (60/40 now) reports the 503s as errors with exit 2', async () => {
+    await stack.backends.v2.stop();
+    try {
+      const result = await runCli(['test', '200', '--json', '--url', stack.gatewayUrl]);
+      const report = parseJson<TestReport>(result);
+      expect(result.code).toBe(2);
+      expect(report.verdict).toBe('errors');
+      expect(report.errors.byStatus['503']).toBeGreaterThan(0);
+      expect(report.errors.total).toBe(report.errors.byStatus['503']);
+      expect(report.counts.v2).toBe(0);
+      expect(report.successRate).toBeLessThan(100);
+    } finally {
+      await stack.backends.v2.start();
+    }
+  }, 180_000);
+});

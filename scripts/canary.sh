@@ -1,0 +1,359 @@
+#!/usr/bin/env bash
+# Progressive delivery from v1 to v2: shift the canary weight step by step, hold each step under load, judge
+# success rate and p99 latency, and roll back to 100-0 after too many failed checks (Flagger's analysis loop).
+set -o errexit -o nounset -o pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+readonly ROOT
+# shellcheck source=scripts/lib/common.sh
+source "${ROOT}/scripts/lib/common.sh"
+
+readonly DEFAULT_STEPS="5,10,20,50,100"
+readonly DEFAULT_INTERVAL=60
+readonly DEFAULT_REQUESTS=200
+readonly DEFAULT_MIN_SUCCESS_RATE=99
+readonly DEFAULT_MAX_P99_MS=500
+# Flagger's example analyses use threshold 5 with a 1-minute interval: five minutes of a bad canary. We hold
+# each step for one check, so 2 means "one noisy check is forgiven, a second one is not": it rides out a single
+# blip (a pod restart, a cold cache) but bounds the exposure to a failing v2 to two intervals at the step's weight.
+readonly DEFAULT_MAX_FAILED_CHECKS=2
+readonly LOCAL_GATEWAY_URL="http://localhost:8080"
+
+STEPS="${DEFAULT_STEPS}"
+INTERVAL="${DEFAULT_INTERVAL}"
+REQUESTS="${DEFAULT_REQUESTS}"
+CONCURRENCY=10
+MIN_SUCCESS_RATE="${DEFAULT_MIN_SUCCESS_RATE}"
+MAX_P99_MS="${DEFAULT_MAX_P99_MS}"
+MAX_FAILED_CHECKS="${DEFAULT_MAX_FAILED_CHECKS}"
+TARGET=""          # local | cluster; empty = detect
+GATEWAY="${GATEWAY_URL:-}"
+PROMETHEUS="${PROMETHEUS_URL:-}"
+USE_PROMETHEUS="auto"
+
+PORT_FORWARD_PID=""
+WORK_DIR=""
+REPORT_ROWS=()
+FINISHED=""
+CURRENT_WEIGHT=""
+
+usage() {
+  cat <<USAGE
+Usage: $(basename "$0") [options]
+
+Progressive delivery from v1 to v2. For each step the canary (v2) weight is set, load is generated with the traffic
+CLI for at least --interval seconds, and the step is judged: success rate >= --min-success-rate and p99 latency
+<= --max-p99-ms. A failed check holds the step and checks again; after --max-failed-checks failed checks the
+traffic is rolled back to 100-0 (all v1) and the script exits 1. After the last step passes v2 takes 100 %.
+Either way a step-by-step report is printed on stdout.
+
+Options:
+  --steps LIST             canary weights in percent, ascending, ending at 100 (default ${DEFAULT_STEPS})
+  --interval SECONDS       minimum time each check holds its step (default ${DEFAULT_INTERVAL}; suffixes s/m accepted)
+  --requests N             requests sent per check (default ${DEFAULT_REQUESTS})
+  --concurrency C          requests in flight (default ${CONCURRENCY})
+  --min-success-rate PCT   lowest acceptable success rate, in percent (default ${DEFAULT_MIN_SUCCESS_RATE})
+  --max-p99-ms MS          highest acceptable p99 latency (default ${DEFAULT_MAX_P99_MS})
+  --max-failed-checks N    failed checks before rollback (default ${DEFAULT_MAX_FAILED_CHECKS}: one noisy check is
+                           forgiven, two are not; Flagger's examples use 5 with 1-minute checks)
+  --local                  shift the local gateway (PUT /__mesh) instead of the cluster
+  --cluster                shift the cluster's VirtualService (scripts/shift-traffic.sh)
+                           (default: local when the gateway answers GET /__mesh, else cluster)
+  --url URL                gateway the load goes to (default \$GATEWAY_URL; locally ${LOCAL_GATEWAY_URL})
+  --prometheus-url URL     judge from Prometheus (default \$PROMETHEUS_URL, else a port-forward to
+                           svc/prometheus in istio-system when it exists)
+  --no-prometheus          judge from the traffic CLI's own measurements only
+  -h, --help               this help
+
+Judging: in a cluster with Prometheus, the canary's own metrics — istio_requests_total (non-5xx share) and
+istio_request_duration_milliseconds_bucket (p99) of workload movie-backend-v2, reporter=destination. Otherwise
+the traffic CLI's measurement of the requests it sent (scripts/test-traffic.sh test N --json): success rate and
+p99 over all answers, the experience of users at that step.
+
+Environment: NAMESPACE (default movies), KUBECTL, GATEWAY_URL, PROMETHEUS_URL.
+Exit codes: 0 promoted (0-100), 1 rolled back (100-0), 64 usage, 69 target unreachable, 130 interrupted (rolled back).
+USAGE
+}
+
+# ---- arguments ----------------------------------------------------------------------------------------------
+is_count() { [[ "$1" =~ ^[1-9][0-9]*$ ]]; }
+is_number() { [[ "$1" =~ ^[0-9]+(\.[0-9]+)?$ ]]; }
+
+parse_seconds() {
+  local value="$1"
+  case "${value}" in
+    *m) value="${value%m}" && is_count "${value}" && echo "$((value * 60))" ;;
+    *s) value="${value%s}" && [[ "${value}" =~ ^[0-9]+$ ]] && echo "${value}" ;;
+    *) [[ "${value}" =~ ^[0-9]+$ ]] && echo "${value}" ;;
+  esac
+}
+
+need_value() {
+  if (($# < 2)) || [[ -z "$2" ]]; then usage_error "$1 needs a value"; fi
+}
+
+parse_args() {
+  while (($# > 0)); do
+    case "$1" in
+      -h | --help)
+        usage
+        exit 0
+        ;;
+      --steps) need_value "$@" && STEPS="$2" && shift ;;
+      --interval)
+        need_value "$@"
+        INTERVAL="$(parse_seconds "$2")" || usage_error "--interval must be whole seconds (e.g. 30, 30s or 2m), got '$2'"
+        shift
+        ;;
+      --requests) need_value "$@" && REQUESTS="$2" && shift ;;
+      --concurrency) need_value "$@" && CONCURRENCY="$2" && shift ;;
+      --min-success-rate) need_value "$@" && MIN_SUCCESS_RATE="$2" && shift ;;
+      --max-p99-ms) need_value "$@" && MAX_P99_MS="$2" && shift ;;
+      --max-failed-checks) need_value "$@" && MAX_FAILED_CHECKS="$2" && shift ;;
+      --local) TARGET="local" ;;
+      --cluster) TARGET="cluster" ;;
+      --url) need_value "$@" && GATEWAY="$2" && shift ;;
+      --prometheus-url) need_value "$@" && PROMETHEUS="$2" && USE_PROMETHEUS="yes" && shift ;;
+      --no-prometheus) USE_PROMETHEUS="no" ;;
+      *) usage_error "unknown option '$1'" ;;
+    esac
+    shift
+  done
+  is_count "${REQUESTS}" || usage_error "--requests must be a whole number above 0, got '${REQUESTS}'"
+  is_count "${CONCURRENCY}" || usage_error "--concurrency must be a whole number above 0, got '${CONCURRENCY}'"
+  is_count "${MAX_FAILED_CHECKS}" || usage_error "--max-failed-checks must be a whole number above 0, got '${MAX_FAILED_CHECKS}'"
+  if ! is_number "${MIN_SUCCESS_RATE}" || ! awk -v v="${MIN_SUCCESS_RATE}" 'BEGIN { exit !(v <= 100) }'; then
+    usage_error "--min-success-rate must be a percentage from 0 to 100, got '${MIN_SUCCESS_RATE}'"
+  fi
+  is_number "${MAX_P99_MS}" || usage_error "--max-p99-ms must be a number of milliseconds, got '${MAX_P99_MS}'"
+  validate_steps
+}
+
+validate_steps() {
+  [[ "${STEPS}" =~ ^[0-9]+(,[0-9]+)*$ ]] || usage_error "--steps must be a comma-separated list of percentages such as 5,10,50,100, got '${STEPS}'"
+  local previous=0 step
+  local steps
+  IFS=',' read -r -a steps <<<"${STEPS}"
+  for step in "${steps[@]}"; do
+    if ! is_weight "${step}" || ((10#${step} == 0)); then
+      usage_error "--steps: each step must be a percentage from 1 to 100, got '${step}'"
+    fi
+    ((10#${step} > previous)) || usage_error "--steps must increase, got ${step} after ${previous}"
+    previous=$((10#${step}))
+  done
+  ((previous == 100)) || usage_error "--steps must end at 100 (the promotion), got ${previous}"
+}
+
+# ---- targets -----------------------------------------------------------------------------------------------
+mesh_state() { curl -fsS --max-time 5 "${GATEWAY}/__mesh"; }
+
+detect_target() {
+  if [[ -z "${GATEWAY}" && "${TARGET}" != cluster ]]; then
+    GATEWAY="${LOCAL_GATEWAY_URL}"
+    [[ -n "${TARGET}" ]] || TARGET_GUESSED_URL="yes"
+  fi
+  GATEWAY="${GATEWAY%/}"
+  if [[ -z "${TARGET}" ]]; then
+    if mesh_state >/dev/null 2>&1; then TARGET="local"; else TARGET="cluster"; fi
+    log::info "target: ${TARGET} (the gateway at ${GATEWAY} $([[ ${TARGET} == local ]] && echo answers || echo "does not answer") GET /__mesh)"
+    [[ "${TARGET}" == cluster && -n "${TARGET_GUESSED_URL:-}" ]] && GATEWAY=""
+  fi
+  if [[ "${TARGET}" == local ]]; then
+    mesh_state >/dev/null 2>&1 || die "the local gateway at ${GATEWAY} does not answer GET /__mesh. Start it with 'pnpm dev', or pass --url." "${EXIT_UNAVAILABLE}"
+  else
+    require_kubectl
+    kube get virtualservice movie-backend -o name >/dev/null ||
+      die "cannot read VirtualService movie-backend in namespace ${NAMESPACE}. Deploy first: scripts/deploy.sh deploy" "${EXIT_UNAVAILABLE}"
+  fi
+}
+
+# set_weights V1 V2 on the chosen target; prints nothing on stdout.
+set_weights() {
+  local v1="$1" v2="$2"
+  if [[ "${TARGET}" == local ]]; then
+    local answer
+    answer="$(curl -fsS --max-time 10 -X PUT -H 'content-type: application/json' \
+      --data "{\"weights\":{\"v1\":${v1},\"v2\":${v2}}}" "${GATEWAY}/__mesh")" ||
+      die "the local gateway at ${GATEWAY} refused PUT /__mesh weights ${v1} ${v2}"
+    local applied
+    applied="$(json_eval '[j.weights?.v1 ?? 0, j.weights?.v2 ?? 0].join(" ")' <<<"${answer}")"
+    [[ "${applied}" == "${v1} ${v2}" ]] || die "the local gateway reports weights '${applied}' after asking for ${v1} ${v2}"
+  else
+    "${ROOT}/scripts/shift-traffic.sh" "${v1}" "${v2}" >&2
+  fi
+  CURRENT_WEIGHT="${v2}"
+}
+
+# json_eval EXPRESSION: evaluates a JavaScript expression over the JSON on stdin (bound to j) and prints it.
+json_eval() {
+  node -e '
+    let text = "";
+    process.stdin.on("data", (chunk) => (text += chunk)).on("end", () => {
+      let j;
+      try { j = JSON.parse(text); } catch { process.exit(65); }
+      const value = eval(process.argv[1]);
+      if (value === undefined || value === null) process.exit(65);
+      process.stdout.write(`${value}\n`);
+    });' "$1"
+}
+
+# ---- measurements ------------------------------------------------------------------------------------------
+start_prometheus() {
+  [[ "${USE_PROMETHEUS}" != no && "${TARGET}" == cluster ]] || return 0
+  if [[ -z "${PROMETHEUS}" ]]; then
+    if kube_in istio-system get service prometheus -o name >/dev/null 2>&1; then
+      local log="${WORK_DIR}/port-forward.log" port="" tries
+      kube_in istio-system port-forward service/prometheus :9090 >"${log}" 2>&1 &
+      PORT_FORWARD_PID=$!
+      for tries in {1..50}; do
+        port="$(sed -n 's/^Forwarding from 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "${log}" | head -n 1)"
+        [[ -n "${port}" ]] && break
+        kill -0 "${PORT_FORWARD_PID}" 2>/dev/null || break
+        sleep 0.2
+      done
+      : "${tries}"
+      [[ -n "${port}" ]] && PROMETHEUS="http://127.0.0.1:${port}"
+    fi
+  fi
+  if [[ -n "${PROMETHEUS}" ]] && curl -fsS --max-time 5 "${PROMETHEUS%/}/-/ready" >/dev/null 2>&1; then
+    PROMETHEUS="${PROMETHEUS%/}"
+    log::ok "judging from Prometheus at ${PROMETHEUS}"
+    return 0
+  fi
+  if [[ "${USE_PROMETHEUS}" == yes ]]; then
+    die "Prometheus at ${PROMETHEUS:-<none>} does not answer /-/ready" "${EXIT_UNAVAILABLE}"
+  fi
+  log::info "no Prometheus reachable (set PROMETHEUS_URL to use one): judging from the traffic CLI's measurements"
+  PROMETHEUS=""
+}
+
+prometheus_scalar() {
+  local query="$1"
+  curl -fsS --max-time 10 --get "${PROMETHEUS}/api/v1/query" --data-urlencode "query=${query}" |
+    json_eval 'const v = Number(j.data?.result?.[0]?.value?.[1]); Number.isFinite(v) ? v.toFixed(2) : undefined'
+}
+
+# prometheus_metrics WINDOW_SECONDS: prints "SUCCESS_RATE P99_MS" for the canary workload, or fails without data.
+prometheus_metrics() {
+  local window="$1s"
+  local selector="reporter=\"destination\",destination_workload_namespace=\"${NAMESPACE}\",destination_workload=\"movie-backend-v2\""
+  local success p99
+  success="$(prometheus_scalar "100 * sum(rate(istio_requests_total{${selector},response_code!~\"5..\"}[${window}])) / sum(rate(istio_requests_total{${selector}}[${window}]))")" || return 1
+  p99="$(prometheus_scalar "histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{${selector}}[${window}])))")" || return 1
+  echo "${success} ${p99}"
+}
+
+# generate_load: runs the traffic CLI once; prints its JSON report (it exits 1/2 on a split mismatch or errors,
+# which is the judge's business, not a reason to stop).
+generate_load() {
+  local args=(test "${REQUESTS}" --json --no-progress --concurrency "${CONCURRENCY}")
+  [[ -n "${GATEWAY}" ]] && args+=(--url "${GATEWAY}")
+  "${ROOT}/scripts/test-traffic.sh" "${args[@]}" 2>"${WORK_DIR}/traffic.err" || true
+}
+
+# ---- report ------------------------------------------------------------------------------------------------
+add_row() {
+  REPORT_ROWS+=("$(printf '%-5s %-6s %-9s %8s %9s %9s %10s  %-10s %s' "$@")")
+  log::info "$(printf '%-5s %-6s %-9s %8s %9s %9s %10s  %-10s %s' "$@")"
+}
+
+print_report() {
+  local outcome="$1"
+  echo
+  echo "Canary report: v1 → v2 on ${TARGET} (${GATEWAY:-cluster ingress}), steps ${STEPS}, ${REQUESTS} requests per check"
+  echo "thresholds: success rate >= ${MIN_SUCCESS_RATE} %, p99 <= ${MAX_P99_MS} ms, rollback after ${MAX_FAILED_CHECKS} failed check(s)"
+  echo
+  printf '%-5s %-6s %-9s %8s %9s %9s %10s  %-10s %s\n' check step "v1/v2" requests "v2 share" success p99 source result
+  local row
+  for row in "${REPORT_ROWS[@]}"; do echo "${row}"; done
+  echo
+  echo "${outcome}"
+}
+
+# ---- the loop ----------------------------------------------------------------------------------------------
+cleanup() {
+  if [[ -n "${PORT_FORWARD_PID}" ]]; then kill "${PORT_FORWARD_PID}" 2>/dev/null || true; fi
+  if [[ -n "${WORK_DIR}" ]]; then rm -rf "${WORK_DIR}"; fi
+}
+
+on_interrupt() {
+  trap - INT TERM
+  log::warn "interrupted: rolling back to 100-0"
+  if [[ -z "${FINISHED}" && -n "${TARGET}" ]]; then set_weights 100 0 || true; fi
+  print_report "interrupted at v2 ${CURRENT_WEIGHT:-?} %: rolled back to 100-0 (all traffic to v1)"
+  exit 130
+}
+
+# judge_check STEP CHECK: runs one check at the current step; returns 0 pass, 1 fail.
+judge_check() {
+  local step="$1" check="$2" started=${SECONDS}
+  local report requests v2share success p99 source="cli" verdict reason=""
+  report="$(generate_load)"
+  local remaining=$((INTERVAL - (SECONDS - started)))
+  ((remaining > 0)) && sleep "${remaining}"
+
+  if ! read -r requests v2share success p99 < <(json_eval '
+      const versioned = Object.values(j.counts ?? {}).reduce((a, b) => a + b, 0);
+      const v2 = versioned === 0 ? 0 : (100 * (j.counts?.v2 ?? 0)) / versioned;
+      [j.requests, v2.toFixed(1), j.successRate, j.latencyMs?.p99 ?? "none"].join(" ")' <<<"${report}"); then
+    requests="${REQUESTS}" v2share="-" success="0" p99="none"
+    reason="the traffic CLI gave no report: $(tail -n 1 "${WORK_DIR}/traffic.err" 2>/dev/null)"
+  fi
+  if [[ -n "${PROMETHEUS}" ]]; then
+    local metrics
+    if metrics="$(prometheus_metrics "$((INTERVAL > 60 ? INTERVAL : 60))")"; then
+      read -r success p99 <<<"${metrics}"
+      source="prometheus"
+    else
+      log::warn "Prometheus has no data for movie-backend-v2 yet: using the traffic CLI's measurement"
+    fi
+  fi
+
+  verdict="pass"
+  if [[ -n "${reason}" ]]; then
+    verdict="FAIL"
+  elif ! awk -v s="${success}" -v min="${MIN_SUCCESS_RATE}" 'BEGIN { exit !(s + 0 >= min + 0) }'; then
+    verdict="FAIL" reason="success rate ${success} % < ${MIN_SUCCESS_RATE} %"
+  elif [[ "${p99}" == none ]] || ! awk -v p="${p99}" -v max="${MAX_P99_MS}" 'BEGIN { exit !(p + 0 <= max + 0) }'; then
+    verdict="FAIL" reason="p99 ${p99} ms > ${MAX_P99_MS} ms"
+  fi
+  add_row "${check}" "${step}%" "$((100 - step))/${step}" "${requests}" "${v2share}%" "${success}%" "${p99}ms" "${source}" "${verdict}${reason:+: ${reason}}"
+  [[ "${verdict}" == pass ]]
+}
+
+main() {
+  parse_args "$@"
+  require_command curl "Install curl (apt-get install curl)."
+  require_command node "Install Node.js >= 20 and run pnpm install."
+  WORK_DIR="$(mktemp -d)"
+  trap cleanup EXIT
+  trap on_interrupt INT TERM
+
+  detect_target
+  start_prometheus
+  log::info "canary v1 → v2 on ${TARGET}: steps ${STEPS}, hold ${INTERVAL}s, ${REQUESTS} requests per check"
+
+  local steps step check=0 failed=0
+  IFS=',' read -r -a steps <<<"${STEPS}"
+  for step in "${steps[@]}"; do
+    step=$((10#${step}))
+    set_weights "$((100 - step))" "${step}"
+    while true; do
+      check=$((check + 1))
+      if judge_check "${step}" "${check}"; then break; fi
+      failed=$((failed + 1))
+      if ((failed >= MAX_FAILED_CHECKS)); then
+        set_weights 100 0
+        FINISHED="rolled-back"
+        add_row "-" "0%" "100/0" "-" "-" "-" "-" "-" "rolled back"
+        print_report "ROLLED BACK to 100-0 (all traffic to v1) after ${failed} failed check(s); v2 reached ${step} %"
+        return 1
+      fi
+      log::warn "holding at ${step} % (failed checks ${failed}/${MAX_FAILED_CHECKS})"
+    done
+  done
+  FINISHED="promoted"
+  print_report "PROMOTED: v2 takes 100 % (0-100) after ${check} check(s), ${failed} failed"
+}
+
+main "$@"

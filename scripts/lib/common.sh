@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2034  # the constants below are used by the scripts that source this file
+# Shared helpers for the cluster scripts in scripts/. Source it after setting ROOT:
+#   ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"; source "${ROOT}/scripts/lib/common.sh"
+# Everything user-facing that is not a result goes to stderr, so stdout stays parseable.
+
+# Exit codes shared by every script (sysexits.h where one fits).
+readonly EXIT_USAGE=64
+readonly EXIT_DATA=65
+readonly EXIT_UNAVAILABLE=69
+readonly EXIT_CONFIG=78
+
+NAMESPACE="${NAMESPACE:-movies}"
+KUBECTL="${KUBECTL:-kubectl}"
+# The namespace k8s/base pins; any other NAMESPACE is applied by rewriting the rendered manifests.
+readonly BASE_NAMESPACE="movies"
+# Annotations the scripts put on the namespace: who created it (cleanup deletes only what the demo made) and the
+# overlay applied last (cleanup deletes exactly that overlay's objects).
+readonly CREATED_BY_ANNOTATION="traffic-shifting.demo/created-by"
+readonly OVERLAY_ANNOTATION="traffic-shifting.demo/overlay"
+
+if [[ -t 2 && -z "${NO_COLOR:-}" ]]; then
+  readonly COLOR_RED=$'\033[31m' COLOR_YELLOW=$'\033[33m' COLOR_GREEN=$'\033[32m' COLOR_RESET=$'\033[0m'
+else
+  readonly COLOR_RED='' COLOR_YELLOW='' COLOR_GREEN='' COLOR_RESET=''
+fi
+
+log::info() { printf '%s\n' "$*" >&2; }
+log::ok() { printf '%s✓%s %s\n' "${COLOR_GREEN}" "${COLOR_RESET}" "$*" >&2; }
+log::warn() { printf '%swarning:%s %s\n' "${COLOR_YELLOW}" "${COLOR_RESET}" "$*" >&2; }
+log::error() { printf '%serror:%s %s\n' "${COLOR_RED}" "${COLOR_RESET}" "$*" >&2; }
+
+# die MESSAGE [EXIT_CODE]
+die() {
+  log::error "$1"
+  exit "${2:-1}"
+}
+
+usage_error() {
+  log::error "$1"
+  log::info "Run '$(basename "$0") --help' for usage."
+  exit "${EXIT_USAGE}"
+}
+
+# Prompts are only shown to a person: with stdin redirected (CI, pipes) scripts never wait for input.
+is_interactive() { [[ -t 0 ]]; }
+
+# kubectl, always scoped to NAMESPACE. Cluster-scoped calls (CRDs, namespaces) accept the flag and ignore it.
+kube() { "${KUBECTL}" -n "${NAMESPACE}" "$@"; }
+
+# kubectl in another namespace (istio-system for Prometheus), still explicit.
+kube_in() {
+  local namespace="$1"
+  shift
+  "${KUBECTL}" -n "${namespace}" "$@"
+}
+
+require_command() {
+  local command="$1" hint="$2"
+  command -v "${command}" >/dev/null 2>&1 || die "${command} is not installed or not on PATH. ${hint}" "${EXIT_UNAVAILABLE}"
+}
+
+require_kubectl() {
+  require_command "${KUBECTL}" "Install kubectl (https://kubernetes.io/docs/tasks/tools/) or set KUBECTL to its path."
+}
+
+# The node helper that reads VirtualServices through @movies/mesh (apps/ops/src/ops-helper.ts). The bundle that
+# `pnpm build` makes starts in a fraction of tsx's time; when it is missing or older than its sources, tsx runs
+# the sources, so the result is never stale.
+ops_helper() {
+  local bundle="${ROOT}/apps/ops/dist/ops-helper.mjs"
+  if [[ -f "${bundle}" ]] && [[ -z "$(find "${ROOT}/apps/ops/src" "${ROOT}/apps/mesh/src" -name '*.ts' -newer "${bundle}" -print -quit)" ]]; then
+    node "${bundle}" "$@"
+    return
+  fi
+  local tsx="${ROOT}/node_modules/.bin/tsx"
+  [[ -x "${tsx}" ]] || die "${tsx} is missing: run 'pnpm install' in ${ROOT} first." "${EXIT_UNAVAILABLE}"
+  "${tsx}" "${ROOT}/apps/ops/src/ops-helper.ts" "$@"
+}
+
+# is_weight VALUE: a whole number from 0 to 100 (no sign, no decimals, no leading garbage).
+is_weight() { [[ "$1" =~ ^[0-9]{1,3}$ ]] && ((10#$1 <= 100)); }
+
+# validate_weights V1 V2: exits with EXIT_USAGE and a message naming the bad value; nothing is changed.
+validate_weights() {
+  if (($# != 2)); then
+    usage_error "expected two weights (V1 V2), got $#: ${*:-nothing}"
+  fi
+  local v1="$1" v2="$2"
+  is_weight "${v1}" || usage_error "V1 weight must be a whole number from 0 to 100, got '${v1}'"
+  is_weight "${v2}" || usage_error "V2 weight must be a whole number from 0 to 100, got '${v2}'"
+  if ((10#${v1} + 10#${v2} != 100)); then
+    usage_error "weights must sum to 100, got ${v1} + ${v2} = $((10#${v1} + 10#${v2}))"
+  fi
+}
+
+# Overlays are the directories under k8s/overlays; a name is checked against them before any kubectl call.
+list_overlays() {
+  local dir
+  for dir in "${ROOT}"/k8s/overlays/*/; do
+    [[ -f "${dir}kustomization.yaml" ]] && basename "${dir}"
+  done
+}
+
+validate_overlay() {
+  local overlay="$1"
+  if [[ ! "${overlay}" =~ ^[a-z0-9][a-z0-9-]*$ || ! -f "${ROOT}/k8s/overlays/${overlay}/kustomization.yaml" ]]; then
+    usage_error "unknown overlay '${overlay}' (available: $(list_overlays | paste -sd ' ' -))"
+  fi
+}
+
+# check_cluster_reachable: a current context, and an API server that answers.
+check_cluster_reachable() {
+  local context
+  if ! context="$(kube config current-context 2>/dev/null)" || [[ -z "${context}" ]]; then
+    die "kubectl has no current context. Point it at your cluster: kubectl config use-context <name> (list them with kubectl config get-contexts)." "${EXIT_CONFIG}"
+  fi
+  local output
+  if ! output="$(kube get --raw /version 2>&1)"; then
+    die "the API server of context '${context}' does not answer: ${output##*$'\n'}
+  Check the cluster is running and reachable (kubectl cluster-info), or switch context: kubectl config use-context <name>." "${EXIT_UNAVAILABLE}"
+  fi
+  log::ok "context ${context} is reachable"
+}
+
+# The CRDs each overlay's objects need. Istio's networking CRDs are needed by all but gateway-api, which still
+# uses the DestinationRule; gateway-api needs the Gateway API CRDs, mtls-strict Istio's security CRDs.
+required_crds() {
+  local overlay="$1"
+  echo virtualservices.networking.istio.io
+  echo destinationrules.networking.istio.io
+  echo gateways.networking.istio.io
+  case "${overlay}" in
+    mtls-strict)
+      echo peerauthentications.security.istio.io
+      echo authorizationpolicies.security.istio.io
+      ;;
+    gateway-api)
+      echo gateways.gateway.networking.k8s.io
+      echo httproutes.gateway.networking.k8s.io
+      ;;
+  esac
+}
+
+check_crds() {
+  local overlay="$1" crd
+  local missing=()
+  while IFS= read -r crd; do
+    kube get crd "${crd}" -o name >/dev/null 2>&1 || missing+=("${crd}")
+  done < <(required_crds "${overlay}")
+  if ((${#missing[@]} > 0)); then
+    local fix="Install Istio first: istioctl install --set profile=default -y"
+    if [[ "${overlay}" == gateway-api ]]; then
+      fix+=" and the Gateway API CRDs: kubectl apply -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.2.1/standard-install.yaml"
+    fi
+    die "missing CRDs for overlay ${overlay}: ${missing[*]}
+  ${fix}" "${EXIT_UNAVAILABLE}"
+  fi
+  log::ok "Istio CRDs present ($(required_crds "${overlay}" | wc -l) checked)"
+}
+
+# check_injection_label: pods in NAMESPACE get a sidecar only with istio-injection=enabled or an istio.io/rev label.
+check_injection_label() {
+  local injection revision
+  injection="$(kube get namespace "${NAMESPACE}" -o 'jsonpath={.metadata.labels.istio-injection}' 2>/dev/null || true)"
+  revision="$(kube get namespace "${NAMESPACE}" -o 'jsonpath={.metadata.labels.istio\.io/rev}' 2>/dev/null || true)"
+  if [[ "${injection}" == enabled || -n "${revision}" ]]; then
+    log::ok "namespace ${NAMESPACE} has sidecar injection (${revision:+istio.io/rev=${revision}}${injection:+istio-injection=${injection}})"
+    return 0
+  fi
+  die "namespace ${NAMESPACE} has no sidecar injection label (istio-injection=${injection:-<unset>}), so its pods run without Envoy and no routing rule applies.
+  Fix: kubectl label namespace ${NAMESPACE} istio-injection=enabled --overwrite && kubectl -n ${NAMESPACE} rollout restart deployment" "${EXIT_CONFIG}"
+}
+
+namespace_exists() { kube get namespace "${NAMESPACE}" -o name >/dev/null 2>&1; }
+
+namespace_annotation() {
+  local key="$1"
+  kube get namespace "${NAMESPACE}" -o "jsonpath={.metadata.annotations.${key//./\\.}}" 2>/dev/null || true
+}
