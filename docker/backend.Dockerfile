@@ -4,22 +4,21 @@
 # ---- build: install with the frozen lockfile, compile, then deploy the backend alone with prod deps only ----
 FROM node:24-bookworm-slim AS build
 ENV PNPM_VERSION=12.4.2 \
-    npm_config_store_dir=/pnpm/store \
     CI=true
 RUN npm install --global --no-fund --no-audit pnpm@${PNPM_VERSION}
 WORKDIR /repo
 # Lockfile first: this layer and the store cache survive source edits.
 COPY pnpm-lock.yaml pnpm-workspace.yaml ./
-RUN --mount=type=cache,id=movies-pnpm-store,target=/pnpm/store pnpm fetch
+RUN --mount=type=cache,id=movies-pnpm-store,target=/pnpm/store pnpm fetch --store-dir /pnpm/store
 COPY package.json tsconfig.base.json ./
 COPY apps/backend/package.json apps/backend/
 # The workspace root is included (-w) for the TypeScript toolchain the backend build uses.
 RUN --mount=type=cache,id=movies-pnpm-store,target=/pnpm/store \
-    pnpm install --frozen-lockfile --offline --filter @movies/backend... --workspace-root
+    pnpm install --frozen-lockfile --offline --store-dir /pnpm/store --filter @movies/backend... --workspace-root
 COPY apps/backend apps/backend
 RUN pnpm --filter @movies/backend build
 RUN --mount=type=cache,id=movies-pnpm-store,target=/pnpm/store \
-    pnpm deploy --prod --offline --filter @movies/backend /out
+    pnpm deploy --prod --offline --store-dir /pnpm/store --filter @movies/backend /out
 
 # ---- runtime: node + compiled server + prod node_modules + both bundled catalogues, nothing else ----
 FROM node:24-bookworm-slim

@@ -5,16 +5,15 @@
 # ---- build: vite build with the frozen lockfile ----
 FROM node:24-bookworm-slim AS build
 ENV PNPM_VERSION=12.4.2 \
-    npm_config_store_dir=/pnpm/store \
     CI=true
 RUN npm install --global --no-fund --no-audit pnpm@${PNPM_VERSION}
 WORKDIR /repo
 COPY pnpm-lock.yaml pnpm-workspace.yaml ./
-RUN --mount=type=cache,id=movies-pnpm-store,target=/pnpm/store pnpm fetch
+RUN --mount=type=cache,id=movies-pnpm-store,target=/pnpm/store pnpm fetch --store-dir /pnpm/store
 COPY package.json tsconfig.base.json ./
 COPY apps/frontend/package.json apps/frontend/
 RUN --mount=type=cache,id=movies-pnpm-store,target=/pnpm/store \
-    pnpm install --frozen-lockfile --offline --filter @movies/frontend... --workspace-root
+    pnpm install --frozen-lockfile --offline --store-dir /pnpm/store --filter @movies/frontend... --workspace-root
 COPY apps/frontend apps/frontend
 RUN pnpm --filter @movies/frontend build
 

@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import type { Catalogue } from './catalogue/catalogue.js';
 import type { Config } from './config.js';
 import { errorHandler, notFoundHandler } from './errors.js';
@@ -11,7 +9,8 @@ import type { MovieSource } from './movies/movie-source.js';
 import { moviesRouter } from './movies/movies-router.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
-import { PROPAGATED_HEADERS, requestIdFrom } from './observability/trace-headers.js';
+import { requestLogger } from './observability/request-logger.js';
+import { PROPAGATED_HEADERS } from './observability/trace-headers.js';
 
 export interface AppDeps {
   config: Pick<Config, 'serviceVersion' | 'corsOrigin' | 'faults'>;
@@ -39,41 +38,23 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
 
   // First, so that every response — errors and 404s included — says which version and catalogue answered.
+  const identityHeaders: [string, string][] = [
+    ['x-backend-version', config.serviceVersion],
+    ['x-catalogue', catalogue.name],
+    ['access-control-allow-origin', config.corsOrigin],
+    ['access-control-expose-headers', EXPOSED_HEADERS],
+    ['cache-control', 'no-store'],
+  ];
+  if (config.corsOrigin !== '*') identityHeaders.push(['vary', 'Origin']);
   const identify: RequestHandler = (_req, res, next) => {
-    res.set({
-      'x-backend-version': config.serviceVersion,
-      'x-catalogue': catalogue.name,
-      'access-control-allow-origin': config.corsOrigin,
-      'access-control-expose-headers': EXPOSED_HEADERS,
-      'cache-control': 'no-store',
-    });
-    if (config.corsOrigin !== '*') res.vary('origin');
-    if (readiness.isDraining) res.set('connection', 'close');
+    for (const [name, value] of identityHeaders) res.setHeader(name, value);
+    if (readiness.isDraining) res.setHeader('connection', 'close');
     next();
   };
   app.use(identify);
 
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const id = requestIdFrom(req.headers, randomUUID);
-        res.setHeader('x-request-id', id);
-        return id;
-      },
-      // Kubelet probes and Prometheus scrapes would drown the request log.
-      autoLogging: { ignore: (req) => PROBE_PATHS.has((req.url ?? '').split('?')[0] ?? '') },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url,
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  // Kubelet probes and Prometheus scrapes would drown the request log.
+  app.use(requestLogger(logger, { ignorePaths: PROBE_PATHS }));
   app.use(metrics.middleware);
   app.use(helmet({ crossOriginResourcePolicy: { policy: 'cross-origin' } }));
 

@@ -72,6 +72,11 @@ function main(): void {
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    if (!server.listening) {
+      // Signalled while still starting: nothing to drain.
+      logger.info({ signal }, 'stopped before listening');
+      process.exit(0);
+    }
     const { delayMs, timeoutMs } = config.shutdown;
     // The hard bound runs from the signal, so the whole shutdown never outlives SHUTDOWN_TIMEOUT_MS.
     setTimeout(() => {

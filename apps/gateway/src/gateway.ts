@@ -9,7 +9,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
-import { pipeline } from 'node:stream';
+import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   chooseDestination,
@@ -109,6 +109,15 @@ const meshRequestSchema = z.union([
 ]);
 
 const meshRequestHelp = 'send {"overlay": "<name under k8s/overlays>"} or {"weights": {"v1": 80, "v2": 20}}';
+
+/** A sink for the answer of a try that will be retried. */
+function discard(): Writable {
+  return new Writable({
+    write(_chunk, _encoding, callback) {
+      callback();
+    },
+  });
+}
 
 /** Thrown to answer a client error on /__mesh with 400. */
 class BadRequest extends Error {}
@@ -251,10 +260,9 @@ function responseHeaders(
   return headers;
 }
 
-type FailureKind = 'connect' | 'reset' | 'per-try-timeout' | 'timeout' | 'client-gone' | 'other';
+type FailureKind = 'connect' | 'reset' | 'per-try-timeout' | 'timeout' | 'other';
 
-function classifyError(error: unknown, reasons: { timeout: boolean; perTry: boolean; client: boolean }): FailureKind {
-  if (reasons.client) return 'client-gone';
+function classifyError(error: unknown, reasons: { timeout: boolean; perTry: boolean }): FailureKind {
   if (reasons.timeout) return 'timeout';
   if (reasons.perTry) return 'per-try-timeout';
   const code = (error as { code?: string } | null)?.code;
@@ -446,21 +454,18 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     const policy = retryPolicyOf(rule);
     // A streamed body may be partly consumed by a failed try, so only bodyless or buffered requests retry.
     const replayable = body === undefined || Buffer.isBuffer(body);
+    const idempotent = isIdempotent(method);
     const routeTimeoutMs = rule.timeout ? parseDuration(rule.timeout) : 0;
-    const reasons = { timeout: false, perTry: false, client: false };
-    const routeController = new AbortController();
-    const onClientClose = () => {
-      if (!res.writableFinished) {
-        reasons.client = true;
-        routeController.abort();
-      }
-    };
-    res.once('close', onClientClose);
+    const reasons = { timeout: false, perTry: false };
+    // Abort signals only when a timeout needs them: the common path stays allocation-light. A client that goes
+    // away is noticed by undici itself, which aborts the upstream request when `res` closes early.
+    const timed = routeTimeoutMs > 0 || policy.perTryTimeoutMs !== undefined;
+    const routeController = timed ? new AbortController() : undefined;
     const routeTimer =
       routeTimeoutMs > 0
         ? setTimeout(() => {
             reasons.timeout = true;
-            routeController.abort();
+            routeController?.abort();
           }, routeTimeoutMs)
         : undefined;
     const upstreamStarted = performance.now();
@@ -468,60 +473,58 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     try {
       for (let attempt = 0; ; attempt++) {
         reasons.perTry = false;
-        const tryController = new AbortController();
-        const abortTry = () => tryController.abort();
-        routeController.signal.addEventListener('abort', abortTry, { once: true });
+        const tryController = timed ? new AbortController() : undefined;
+        const abortTry = () => tryController?.abort();
+        routeController?.signal.addEventListener('abort', abortTry, { once: true });
         const tryTimer =
           policy.perTryTimeoutMs !== undefined
             ? setTimeout(() => {
                 reasons.perTry = true;
-                tryController.abort();
+                tryController?.abort();
               }, policy.perTryTimeoutMs)
             : undefined;
         const retriesLeft = attempt < policy.attempts && replayable;
+        let retryStatus: number | undefined;
         try {
-          const response = await poolFor(origin).request({
-            path: upstreamPath,
-            method,
-            headers,
-            body,
-            signal: tryController.signal,
-          });
-          clearTimeout(tryTimer);
-          if (retriesLeft && isIdempotent(method) && policy.retriableStatus(response.statusCode)) {
-            await response.body.dump();
+          await poolFor(origin).stream(
+            { path: upstreamPath, method, headers, body, signal: tryController?.signal },
+            ({ statusCode, headers: upstreamHeaders }) => {
+              clearTimeout(tryTimer);
+              if (retriesLeft && idempotent && policy.retriableStatus(statusCode)) {
+                retryStatus = statusCode;
+                return discard();
+              }
+              res.writeHead(
+                statusCode,
+                responseHeaders(upstreamHeaders, rule, destination, {
+                  'x-mesh-subset': key,
+                  'x-envoy-upstream-service-time': String(Math.round(performance.now() - upstreamStarted)),
+                }),
+              );
+              return res;
+            },
+          );
+          if (retryStatus !== undefined) {
             await sleep(backoffMs(attempt + 1));
             continue;
           }
-          res.writeHead(
-            response.statusCode,
-            responseHeaders(response.headers, rule, destination, {
-              'x-mesh-subset': key,
-              'x-envoy-upstream-service-time': String(Math.round(performance.now() - upstreamStarted)),
-            }),
-          );
-          await new Promise<void>((resolve) => {
-            pipeline(response.body, res, (error) => {
-              if (error) {
-                if (reasons.timeout) flags.push('UT');
-                else if (!reasons.client) flags.push('UC');
-                res.destroy();
-              }
-              resolve();
-            });
-          });
           return { destination: key, flags };
         } catch (error) {
           clearTimeout(tryTimer);
+          if (res.headersSent || res.destroyed) {
+            // Failed after the answer started (or the client left): all that can be done is cut the stream.
+            res.destroy();
+            if (reasons.timeout) return { destination: key, flags: [...flags, 'UT'] };
+            return { destination: key, flags: res.writableFinished ? flags : [...flags, 'DC'] };
+          }
           const kind = classifyError(error, reasons);
-          if (kind === 'client-gone') return { destination: key, flags: [...flags, 'DC'] };
           if (kind === 'timeout') {
             sendText(res, 504, 'upstream request timeout');
             return { destination: key, flags: [...flags, 'UT'] };
           }
           const retriable =
             (kind === 'connect' && policy.onConnectFailure) ||
-            (kind === 'reset' && (policy.onReset || (policy.onConnectFailure && isIdempotent(method)))) ||
+            (kind === 'reset' && (policy.onReset || (policy.onConnectFailure && idempotent))) ||
             kind === 'per-try-timeout';
           if (retriesLeft && retriable) {
             await sleep(backoffMs(attempt + 1));
@@ -549,12 +552,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
           );
           return { destination: key, flags: [...flags, 'UC', ...exhausted] };
         } finally {
-          routeController.signal.removeEventListener('abort', abortTry);
+          routeController?.signal.removeEventListener('abort', abortTry);
         }
       }
     } finally {
       clearTimeout(routeTimer);
-      res.off('close', onClientClose);
     }
   }
 
@@ -650,7 +652,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         socket.pipe(upstream);
       })
       .catch((error: unknown) => {
-        const kind = classifyError(error, { timeout: false, perTry: false, client: false });
+        const kind = classifyError(error, { timeout: false, perTry: false });
         refuse(kind === 'connect' ? '503 Service Unavailable' : '502 Bad Gateway');
       });
   });

@@ -17,7 +17,19 @@ export interface RetryPolicy {
 /** Istio's default retry_on when a route sets none (networking/core/route/retry). */
 const istioDefaultRetryOn = 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes';
 
+const policies = new WeakMap<HttpRoute, RetryPolicy>();
+
+/** The rule's policy, computed once per rule object (tables are immutable, so rules never change). */
 export function retryPolicyOf(rule: HttpRoute): RetryPolicy {
+  let policy = policies.get(rule);
+  if (!policy) {
+    policy = computeRetryPolicy(rule);
+    policies.set(rule, policy);
+  }
+  return policy;
+}
+
+function computeRetryPolicy(rule: HttpRoute): RetryPolicy {
   const retries = rule.retries ?? { attempts: 2, retryOn: istioDefaultRetryOn };
   const tokens = (retries.retryOn ?? istioDefaultRetryOn)
     .split(',')

@@ -66,8 +66,7 @@ export function ensureBackendBuilt(): Promise<void> {
     try {
       if (existsSync(builtServer)) return;
       const scripts = JSON.parse(readFileSync(join(backendDir, 'package.json'), 'utf8')).scripts ?? {};
-      // TEMPORARY until apps/backend has a build script: run the same server from source with tsx.
-      if (!scripts.build) return;
+      if (!scripts.build) throw new Error('apps/backend has no build script, so dist/server.js cannot be built');
       await execFileAsync('pnpm', ['--filter', '@movies/backend', 'build'], { cwd: repoRoot });
       if (!existsSync(builtServer)) throw new Error(`pnpm --filter @movies/backend build did not produce ${builtServer}`);
     } finally {
@@ -130,10 +129,7 @@ export async function startBackend(options: BackendOptions): Promise<BackendProc
       tail.push(chunk.toString('utf8'));
       if (tail.length > 20) tail.shift();
     };
-    const command = existsSync(builtServer)
-      ? [builtServer]
-      : ['--import', join(repoRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs'), join(backendDir, 'src', 'server.ts')];
-    const spawned = spawn(process.execPath, command, {
+    const spawned = spawn(process.execPath, [builtServer], {
       cwd: backendDir,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { run, runChecked } from './command.js';
@@ -219,6 +219,20 @@ async function extractRootfs(tarball: string, directory: string): Promise<void> 
   await runChecked('tar', ['--numeric-owner', '-C', directory, '-xf', tarball]);
 }
 
+const hostCertificates = '/etc/ssl/certs/ca-certificates.crt';
+
+/**
+ * Builds inside the stand-in reach npm through whatever TLS setup the host has (a corporate or sandbox proxy
+ * may re-sign traffic with its own CA), so the stand-in trusts exactly what the host trusts. Returns the
+ * image changes that point Node at the bundle; none when the host has no bundle.
+ */
+async function trustHostCertificates(rootfs: string): Promise<string[]> {
+  if (!existsSync(hostCertificates)) return [];
+  await mkdir(join(rootfs, 'etc/ssl/certs'), { recursive: true });
+  await copyFile(hostCertificates, join(rootfs, hostCertificates));
+  return [`ENV NODE_EXTRA_CA_CERTS=${hostCertificates}`];
+}
+
 async function addUser(rootfs: string, name: string, id: number, home: string, shell: string): Promise<void> {
   await appendFile(join(rootfs, 'etc/group'), `${name}:x:${id}:\n`);
   await appendFile(join(rootfs, 'etc/passwd'), `${name}:x:${id}:${id}:${name}:${home}:${shell}\n`);
@@ -278,12 +292,14 @@ const nodeStandIn: StandIn = {
     ]);
     await symlink('../lib/node_modules/npm/bin/npm-cli.js', join(rootfs, 'usr/local/bin/npm'));
     await symlink('../lib/node_modules/npm/bin/npx-cli.js', join(rootfs, 'usr/local/bin/npx'));
+    const trust = await trustHostCertificates(rootfs);
     await addUser(rootfs, 'node', 1000, '/home/node', '/bin/bash');
     await mkdir(join(rootfs, 'home/node'), { recursive: true });
     await runChecked('chown', ['1000:1000', join(rootfs, 'home/node')]);
     await importRootfs(context, rootfs, this.reference, [
       `ENV PATH=${defaultPath}`,
       `ENV NODE_VERSION=${nodeVersion}`,
+      ...trust,
       'CMD ["node"]',
       ...labelChanges(
         this.reference,

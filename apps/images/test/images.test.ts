@@ -198,13 +198,19 @@ describe.runIf(podmanWorks)('container images (podman)', () => {
       expect(response.status).toBe(404);
     });
 
-    it('answers /healthz and refuses /api/ (the mesh routes it)', async () => {
+    it('answers /healthz, and /api/ and /__mesh (the mesh routes them) with a JSON 404', async () => {
       const health = await fetch(`${web.baseUrl}/healthz`);
       expect(health.status).toBe(200);
       expect(await health.text()).toBe('ok\n');
-      const api = await fetch(`${web.baseUrl}/api/movies`);
-      expect(api.status).toBe(404);
-      expect(((await api.json()) as { error: { code: string } }).error.code).toBe('not_found');
+      for (const path of ['/api/movies', '/__mesh']) {
+        const response = await fetch(`${web.baseUrl}${path}`);
+        expect(response.status, path).toBe(404);
+        expect(((await response.json()) as { error: { code: string } }).error.code).toBe('not_found');
+      }
+    });
+
+    it('does not serve hidden build metadata', async () => {
+      expect((await fetch(`${web.baseUrl}/.vite/manifest.json`)).status).toBe(404);
     });
 
     it('runs nginx as uid 101 with only /tmp writable', async () => {

@@ -1,6 +1,6 @@
 // Public surface of @movies/mesh: the one place that reads VirtualServices and k8s overlays.
-export * from './overlays.js';
-export * from './virtual-service.js';
-// Offline manifest checks, Gateway API HTTPRoutes read as VirtualServices, and k8s/rendered regeneration.
+// analyze: offline manifest checks and Gateway API HTTPRoutes read as VirtualServices; render: k8s/rendered files.
 export * from './analyze/index.js';
+export * from './overlays.js';
 export { type RenderFileResult, renderAll, renderedFileContent } from './render.js';
+export * from './virtual-service.js';

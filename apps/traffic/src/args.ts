@@ -63,11 +63,21 @@ const commandOptions: Record<CommandName, OptionSpec[]> = {
     { name: 'rate', kind: 'value', valueName: 'R', description: 'requests per second (default 20)' },
     { name: 'window', kind: 'value', valueName: 'S', description: 'rolling window in seconds (default 10)' },
     { name: 'interval', kind: 'value', valueName: 'MS', description: 'screen refresh period (default 1000)' },
-    { name: 'duration', kind: 'value', valueName: 'S', description: 'stop after S seconds (default: Ctrl-C)' },
+    {
+      name: 'duration',
+      kind: 'value',
+      valueName: 'S',
+      description: 'stop after S seconds (default: Ctrl-C)',
+    },
     ...requestOptions,
   ],
   config: [
-    { name: 'path', kind: 'value', valueName: 'PATH', description: 'show the split for this path (default /api/)' },
+    {
+      name: 'path',
+      kind: 'value',
+      valueName: 'PATH',
+      description: 'show the split for this path (default /api/)',
+    },
     {
       name: 'header',
       kind: 'list',
@@ -145,7 +155,9 @@ export function helpText(command?: CommandName): string {
     'Measure and shift the v1/v2 traffic split of the movie backend, on the local gateway or a real Istio mesh.',
     '',
     'Commands:',
-    ...commandNames.map((c) => `  ${commandSummaries[c].usage.padEnd(width)}  ${commandSummaries[c].summary}`),
+    ...commandNames.map(
+      (c) => `  ${commandSummaries[c].usage.padEnd(width)}  ${commandSummaries[c].summary}`,
+    ),
     '',
     'Options:',
     ...optionLines(globalOptions),
@@ -165,8 +177,23 @@ export type WeightChange = { overlay: string } | { weights: Record<string, numbe
 
 export type Invocation =
   | { command: 'help'; topic?: CommandName }
-  | ({ command: 'test'; url?: string; requests: number; concurrency: number; alpha: number; json: boolean; progress: boolean } & RequestShape)
-  | ({ command: 'monitor'; url?: string; rate: number; windowS: number; intervalMs: number; durationS?: number } & RequestShape)
+  | ({
+      command: 'test';
+      url?: string;
+      requests: number;
+      concurrency: number;
+      alpha: number;
+      json: boolean;
+      progress: boolean;
+    } & RequestShape)
+  | ({
+      command: 'monitor';
+      url?: string;
+      rate: number;
+      windowS: number;
+      intervalMs: number;
+      durationS?: number;
+    } & RequestShape)
   | { command: 'config'; url?: string; json: boolean; path: string; headers: Record<string, string> }
   | { command: 'set'; url?: string; change: WeightChange };
 
@@ -267,7 +294,10 @@ const headerNamePattern = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 function requestShape(raw: RawArgs, command: CommandName): RequestShape {
   const path = raw.values.get('path')?.[0] ?? '/api/';
   if (!path.startsWith('/') || /[\s#]/.test(path)) {
-    throw new UsageError(`--path must start with / and hold no spaces or #, e.g. /api/ — got "${path}"`, command);
+    throw new UsageError(
+      `--path must start with / and hold no spaces or #, e.g. /api/ — got "${path}"`,
+      command,
+    );
   }
   const headers: Record<string, string> = {};
   for (const header of raw.values.get('header') ?? []) {
@@ -275,17 +305,22 @@ function requestShape(raw: RawArgs, command: CommandName): RequestShape {
     const name = colon === -1 ? '' : header.slice(0, colon).trim().toLowerCase();
     const value = colon === -1 ? '' : header.slice(colon + 1).trim();
     if (!name || !headerNamePattern.test(name) || value === '' || /[\r\n]/.test(value)) {
-      throw new UsageError(`--header expects NAME:VALUE such as x-user-type:premium, got "${header}"`, command);
+      throw new UsageError(
+        `--header expects NAME:VALUE such as x-user-type:premium, got "${header}"`,
+        command,
+      );
     }
     headers[name] = value;
   }
-  const timeoutMs = command === 'config' ? 10_000 : integerOption(raw, 'timeout', 1, 600_000, 10_000, command);
+  const timeoutMs =
+    command === 'config' ? 10_000 : integerOption(raw, 'timeout', 1, 600_000, 10_000, command);
   return { path, headers, timeoutMs };
 }
 
 function parseWeightChange(positionals: string[], overlays: readonly string[]): WeightChange {
   const example = 'e.g. `set 50-50` or `set 95 5`';
-  if (positionals.length === 0) throw new UsageError(`set needs an overlay name or weights, ${example}`, 'set');
+  if (positionals.length === 0)
+    throw new UsageError(`set needs an overlay name or weights, ${example}`, 'set');
   const named = positionals.every((p) => p.includes('='));
   if (named) {
     const weights: Record<string, number> = {};
@@ -300,7 +335,10 @@ function parseWeightChange(positionals: string[], overlays: readonly string[]): 
   const numeric = positionals.every((p) => /^[+-]?\d+(\.\d+)?$/.test(p));
   if (numeric) {
     if (positionals.length < 2) {
-      throw new UsageError(`give one weight per subset (v1 v2 …), e.g. \`set 95 5\`; got "${positionals[0]}"`, 'set');
+      throw new UsageError(
+        `give one weight per subset (v1 v2 …), e.g. \`set 95 5\`; got "${positionals[0]}"`,
+        'set',
+      );
     }
     const weights: Record<string, number> = {};
     positionals.forEach((p, i) => {
@@ -309,7 +347,10 @@ function parseWeightChange(positionals: string[], overlays: readonly string[]): 
     return { weights };
   }
   if (positionals.length > 1) {
-    throw new UsageError(`set takes one overlay name or numeric weights, got "${positionals.join(' ')}"`, 'set');
+    throw new UsageError(
+      `set takes one overlay name or numeric weights, got "${positionals.join(' ')}"`,
+      'set',
+    );
   }
   const overlay = positionals[0] as string;
   if (!overlays.includes(overlay)) {
@@ -355,7 +396,8 @@ export function parseInvocation(argv: readonly string[], context: ParseContext):
   }
   if (commandToken === 'help') {
     const topic = argv[commandIndex + 1];
-    if (topic !== undefined && !isCommand(topic)) throw new UsageError(`no help for "${topic}": not a command`);
+    if (topic !== undefined && !isCommand(topic))
+      throw new UsageError(`no help for "${topic}": not a command`);
     return { command: 'help', topic };
   }
   const command = commandToken as CommandName | undefined;
@@ -374,11 +416,18 @@ export function parseInvocation(argv: readonly string[], context: ParseContext):
     case 'test': {
       extraPositionals(1);
       const n = raw.positionals[0];
-      const requests = n === undefined ? 100 : parseInteger(n, 'N (the number of requests)', 1, 1_000_000, command);
+      const requests =
+        n === undefined ? 100 : parseInteger(n, 'N (the number of requests)', 1, 1_000_000, command);
       const alphaText = raw.values.get('alpha')?.[0];
       const alpha = alphaText === undefined ? 0.001 : Number(alphaText);
-      if (alphaText !== undefined && (!/^\d*\.?\d+(e-?\d+)?$/i.test(alphaText) || !(alpha > 0 && alpha <= 0.5))) {
-        throw new UsageError(`--alpha must be a number above 0 and at most 0.5 (e.g. 0.001), got "${alphaText}"`, command);
+      if (
+        alphaText !== undefined &&
+        (!/^\d*\.?\d+(e-?\d+)?$/i.test(alphaText) || !(alpha > 0 && alpha <= 0.5))
+      ) {
+        throw new UsageError(
+          `--alpha must be a number above 0 and at most 0.5 (e.g. 0.001), got "${alphaText}"`,
+          command,
+        );
       }
       return {
         command,
@@ -400,7 +449,9 @@ export function parseInvocation(argv: readonly string[], context: ParseContext):
         rate: integerOption(raw, 'rate', 1, 1000, 20, command),
         windowS: integerOption(raw, 'window', 1, 3600, 10, command),
         intervalMs: integerOption(raw, 'interval', 100, 60_000, 1000, command),
-        ...(duration === undefined ? {} : { durationS: parseInteger(duration, '--duration', 1, 86_400, command) }),
+        ...(duration === undefined
+          ? {}
+          : { durationS: parseInteger(duration, '--duration', 1, 86_400, command) }),
         ...requestShape(raw, command),
       };
     }

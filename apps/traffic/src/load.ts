@@ -80,7 +80,9 @@ export class Requester {
           });
         },
       );
-      request.on('timeout', () => request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+      request.on('timeout', () =>
+        request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
+      );
       request.on('error', (error: NodeJS.ErrnoException) =>
         finish({ kind: 'network-error', code: error.code ?? error.message, latencyMs: elapsed() }),
       );

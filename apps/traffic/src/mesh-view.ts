@@ -73,7 +73,9 @@ function requestText(
         timeout: timeoutMs,
         headers: {
           accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
+          ...(body === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
         },
       },
       (response) => {
@@ -85,7 +87,9 @@ function requestText(
         );
       },
     );
-    request.on('timeout', () => request.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+    request.on('timeout', () =>
+      request.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })),
+    );
     request.on('error', (error: NodeJS.ErrnoException) =>
       reject(new TargetError(`cannot reach ${target.origin} (${error.code ?? error.message})`)),
     );
@@ -120,7 +124,9 @@ async function localVirtualServices(state: MeshState): Promise<VirtualService[] 
   const overlay = state.overlay ?? state.source;
   if (!listOverlays().includes(overlay)) return undefined;
   const loaded = await loadOverlay(overlay);
-  return state.source === overlay ? loaded.virtualServices : withWeights(loaded.virtualServices, state.weights);
+  return state.source === overlay
+    ? loaded.virtualServices
+    : withWeights(loaded.virtualServices, state.weights);
 }
 
 async function localView(target: Target, state: MeshState): Promise<ConfiguredView> {

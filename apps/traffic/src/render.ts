@@ -29,7 +29,8 @@ export function bar(percent: number, width: number, fill = '█'): string {
   const full = Math.floor(eighths / 8);
   const partial = eighths % 8;
   const partials = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
-  const body = fill === '█' ? fill.repeat(full) + (partials[partial] ?? '') : fill.repeat(Math.round(eighths / 8));
+  const body =
+    fill === '█' ? fill.repeat(full) + (partials[partial] ?? '') : fill.repeat(Math.round(eighths / 8));
   return body.padEnd(width, ' ');
 }
 
@@ -57,7 +58,9 @@ export function splitBars(
   const lines: string[] = [];
   for (const version of versions) {
     const observed = observedPercent[version] ?? 0;
-    lines.push(`  ${version.padEnd(label)}  observed    ${colours.bold(bar(observed, width))} ${pct(observed)}`);
+    lines.push(
+      `  ${version.padEnd(label)}  observed    ${colours.bold(bar(observed, width))} ${pct(observed)}`,
+    );
     if (configuredPercent) {
       const configured = configuredPercent[version] ?? 0;
       lines.push(
@@ -69,7 +72,11 @@ export function splitBars(
 }
 
 /** Left-aligned text columns, right-aligned numbers: a plain table with a header row. */
-export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>, rightAligned: number[] = []) {
+export function table(
+  header: readonly string[],
+  rows: ReadonlyArray<readonly string[]>,
+  rightAligned: number[] = [],
+) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells
@@ -82,15 +89,23 @@ export function table(header: readonly string[], rows: ReadonlyArray<readonly st
 }
 
 /** Versions in a stable, readable order: configured ones first (v1, v2, …), then any others seen. */
-export function orderedVersions(...sources: ReadonlyArray<Readonly<Record<string, number>> | undefined>): string[] {
+export function orderedVersions(
+  ...sources: ReadonlyArray<Readonly<Record<string, number>> | undefined>
+): string[] {
   const all = new Set<string>();
   for (const source of sources) for (const key of Object.keys(source ?? {})) all.add(key);
   return [...all].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 }
 
 /** The configured split alone, one bar per version. */
-export function weightBars(weights: Readonly<Record<string, number>>, colours: Palette, width = 40): string[] {
+export function weightBars(
+  weights: Readonly<Record<string, number>>,
+  colours: Palette,
+  width = 40,
+): string[] {
   const versions = orderedVersions(weights);
   const label = Math.max(7, ...versions.map((v) => v.length));
-  return versions.map((v) => `  ${v.padEnd(label)}  ${colours.bold(bar(weights[v] ?? 0, width))} ${weightPct(weights[v] ?? 0)}`);
+  return versions.map(
+    (v) => `  ${v.padEnd(label)}  ${colours.bold(bar(weights[v] ?? 0, width))} ${weightPct(weights[v] ?? 0)}`,
+  );
 }

@@ -19,7 +19,10 @@ const envSchema = z.object({
     (v) => (v === '' ? undefined : v),
     z
       .string()
-      .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'NAMESPACE must be a Kubernetes namespace name such as movies')
+      .regex(
+        /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+        'NAMESPACE must be a Kubernetes namespace name such as movies',
+      )
       .default('movies'),
   ),
   KUBECTL: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
@@ -63,7 +66,13 @@ export function normalizeUrl(raw: string, what = '--url'): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
-export type TargetOrigin = 'flag' | 'env' | 'loadbalancer-ip' | 'loadbalancer-hostname' | 'nodeport' | 'default';
+export type TargetOrigin =
+  | 'flag'
+  | 'env'
+  | 'loadbalancer-ip'
+  | 'loadbalancer-hostname'
+  | 'nodeport'
+  | 'default';
 
 export interface Target {
   url: string;
@@ -93,7 +102,9 @@ const serviceSchema = z.object({
     .object({
       loadBalancer: z
         .object({
-          ingress: z.array(z.object({ ip: z.string().optional(), hostname: z.string().optional() })).optional(),
+          ingress: z
+            .array(z.object({ ip: z.string().optional(), hostname: z.string().optional() }))
+            .optional(),
         })
         .optional(),
     })
@@ -103,7 +114,9 @@ const serviceSchema = z.object({
 const nodesSchema = z.object({
   items: z.array(
     z.object({
-      status: z.object({ addresses: z.array(z.object({ type: z.string(), address: z.string() })).default([]) }),
+      status: z.object({
+        addresses: z.array(z.object({ type: z.string(), address: z.string() })).default([]),
+      }),
     }),
   ),
 });
@@ -135,7 +148,8 @@ export async function discoverIngress(kubectl: string): Promise<Target | undefin
   if (!http) return undefined;
   const ingress = service.status?.loadBalancer?.ingress?.[0];
   if (ingress?.ip) return { url: hostPort(ingress.ip, http.port), origin: 'loadbalancer-ip' };
-  if (ingress?.hostname) return { url: hostPort(ingress.hostname, http.port), origin: 'loadbalancer-hostname' };
+  if (ingress?.hostname)
+    return { url: hostPort(ingress.hostname, http.port), origin: 'loadbalancer-hostname' };
   if (http.nodePort === undefined) return undefined;
   try {
     const nodes = nodesSchema.parse(await kubectlJson(kubectl, ['get', 'nodes']));
@@ -151,7 +165,8 @@ export async function discoverIngress(kubectl: string): Promise<Target | undefin
 
 export async function resolveTarget(flagUrl: string | undefined, env: TrafficEnv): Promise<Target> {
   if (flagUrl !== undefined) return { url: normalizeUrl(flagUrl, '--url'), origin: 'flag' };
-  if (env.gatewayUrl !== undefined) return { url: normalizeUrl(env.gatewayUrl, 'GATEWAY_URL'), origin: 'env' };
+  if (env.gatewayUrl !== undefined)
+    return { url: normalizeUrl(env.gatewayUrl, 'GATEWAY_URL'), origin: 'env' };
   if (env.kubectl) {
     const found = await discoverIngress(env.kubectl);
     if (found) return found;

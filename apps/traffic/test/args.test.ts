@@ -66,7 +66,9 @@ describe('parseInvocation: good input', () => {
   });
 
   it('reads monitor, config and set', () => {
-    expect(parse('monitor', '--rate', '50', '--window', '5', '--interval', '250', '--duration', '2')).toMatchObject({
+    expect(
+      parse('monitor', '--rate', '50', '--window', '5', '--interval', '250', '--duration', '2'),
+    ).toMatchObject({
       command: 'monitor',
       rate: 50,
       windowS: 5,

@@ -67,7 +67,9 @@ describe('traffic CLI on the local stack', () => {
     expect(Object.keys(report)).toEqual(expect.arrayContaining(documentedFields));
     expect(Object.keys(report.latencyMs)).toEqual(['p50', 'p90', 'p99']);
     expect(Object.keys(report.percentages)).toEqual(['v1', 'v2', 'unknown', 'errors']);
-    expect(Object.keys(report.chiSquare)).toEqual(expect.arrayContaining(['pass', 'statistic', 'df', 'pValue', 'alpha']));
+    expect(Object.keys(report.chiSquare)).toEqual(
+      expect.arrayContaining(['pass', 'statistic', 'df', 'pValue', 'alpha']),
+    );
   }, 180_000);
 
   it('prints a readable report with bars, the verdict and latency', async () => {
@@ -87,7 +89,9 @@ describe('traffic CLI on the local stack', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/local gateway.*80-20/);
     expect(result.stdout).toMatch(/v1\s+█+\s+80 %/);
-    expect(result.stdout).toMatch(/movie-backend\s+weighted-split\s+uri prefix \/api\/\s+\/\s+v1 80 %, v2 20 %/);
+    expect(result.stdout).toMatch(
+      /movie-backend\s+weighted-split\s+uri prefix \/api\/\s+\/\s+v1 80 %, v2 20 %/,
+    );
     const json = parseJson<{ weights: unknown; rules: unknown[] }>(
       await runCli(['config', '--json', '--url', stack.gatewayUrl]),
     );
@@ -96,7 +100,15 @@ describe('traffic CLI on the local stack', () => {
   }, 120_000);
 
   it('monitor --duration 2 prints plain updates when stdout is not a terminal', async () => {
-    const result = await runCli(['monitor', '--duration', '2', '--interval', '500', '--url', stack.gatewayUrl]);
+    const result = await runCli([
+      'monitor',
+      '--duration',
+      '2',
+      '--interval',
+      '500',
+      '--url',
+      stack.gatewayUrl,
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const updates = result.stdout.split('\n').filter((line) => /^\[\d\d:\d\d:\d\d\] v1 /.test(line));
     expect(updates.length).toBeGreaterThanOrEqual(2);
@@ -135,7 +147,12 @@ describe('traffic CLI on the local stack', () => {
     const report = parseJson<TestReport>(
       await runCli(['test', '2000', '--concurrency', '20', '--json', '--url', stack.gatewayUrl]),
     );
-    expect(report).toMatchObject({ exitCode: 0, source: '50-50', configured: { v1: 50, v2: 50 }, unknown: 0 });
+    expect(report).toMatchObject({
+      exitCode: 0,
+      source: '50-50',
+      configured: { v1: 50, v2: 50 },
+      unknown: 0,
+    });
     expect(Math.abs(share(report, 'v1') - 0.5)).toBeLessThan(0.05);
   }, 180_000);
 
@@ -158,7 +175,12 @@ describe('traffic CLI on the local stack', () => {
     // A custom split keeps the premium rule; the CLI must still expect v2 for premium requests.
     expect((await runCli(['set', '60', '40', '--url', stack.gatewayUrl])).code).toBe(0);
     const afterSet = parseJson<TestReport>(await runCli(premium));
-    expect(afterSet).toMatchObject({ exitCode: 0, source: 'custom', configured: { v2: 100 }, counts: { v2: 300 } });
+    expect(afterSet).toMatchObject({
+      exitCode: 0,
+      source: 'custom',
+      configured: { v2: 100 },
+      counts: { v2: 300 },
+    });
     const plain = parseJson<TestReport>(await runCli(['test', '400', '--json', '--url', stack.gatewayUrl]));
     expect(plain).toMatchObject({ exitCode: 0, configured: { v1: 60, v2: 40 } });
   }, 180_000);

@@ -26,13 +26,32 @@ const v = (version: string): Outcome => ({ kind: 'version', version, status: 200
 
 describe('buildTestReport verdicts and exit codes', () => {
   it('0 when the split matches and nothing failed', () => {
-    const report = buildTestReport(tallyOf([[v('v1'), 800], [v('v2'), 200]]), { v1: 80, v2: 20 }, { ...meta, requests: 1000 });
-    expect(report).toMatchObject({ verdict: 'pass', exitCode: 0, successRate: 100, observedSplit: { v1: 80, v2: 20 } });
+    const report = buildTestReport(
+      tallyOf([
+        [v('v1'), 800],
+        [v('v2'), 200],
+      ]),
+      { v1: 80, v2: 20 },
+      { ...meta, requests: 1000 },
+    );
+    expect(report).toMatchObject({
+      verdict: 'pass',
+      exitCode: 0,
+      successRate: 100,
+      observedSplit: { v1: 80, v2: 20 },
+    });
     expect(report.percentages).toEqual({ v1: 80, v2: 20, unknown: 0, errors: 0 });
   });
 
   it('1 when the split does not match', () => {
-    const report = buildTestReport(tallyOf([[v('v1'), 500], [v('v2'), 500]]), { v1: 80, v2: 20 }, { ...meta, requests: 1000 });
+    const report = buildTestReport(
+      tallyOf([
+        [v('v1'), 500],
+        [v('v2'), 500],
+      ]),
+      { v1: 80, v2: 20 },
+      { ...meta, requests: 1000 },
+    );
     expect(report).toMatchObject({ verdict: 'split-mismatch', exitCode: 1 });
   });
 
@@ -52,7 +71,11 @@ describe('buildTestReport verdicts and exit codes', () => {
     expect(report.chiSquare.pass).toBe(true);
     expect(formatTestReport(report, false)).toMatch(/errors: HTTP 503 × 3, ECONNRESET × 1/);
     const unknown = buildTestReport(
-      tallyOf([[v('v1'), 80], [v('v2'), 20], [{ kind: 'unknown', status: 200, latencyMs: 1 }, 1]]),
+      tallyOf([
+        [v('v1'), 80],
+        [v('v2'), 20],
+        [{ kind: 'unknown', status: 200, latencyMs: 1 }, 1],
+      ]),
       { v1: 80, v2: 20 },
       { ...meta, requests: 101 },
     );
@@ -67,7 +90,14 @@ describe('buildTestReport verdicts and exit codes', () => {
   });
 
   it('draws observed and configured bars', () => {
-    const report = buildTestReport(tallyOf([[v('v1'), 75], [v('v2'), 25]]), { v1: 80, v2: 20 }, { ...meta, requests: 100 });
+    const report = buildTestReport(
+      tallyOf([
+        [v('v1'), 75],
+        [v('v2'), 25],
+      ]),
+      { v1: 80, v2: 20 },
+      { ...meta, requests: 100 },
+    );
     const text = formatTestReport(report, false);
     expect(text).toContain(`observed    ${bar(75, 40)} 75.0 %`);
     expect(text).toContain(`configured  ${bar(20, 40, '░')} 20 %`);

@@ -115,15 +115,23 @@ describe('chiSquareGoodnessOfFit', () => {
   });
 
   it('uses df = versions with positive expected − 1', () => {
-    expect(chiSquareGoodnessOfFit({ v1: 500 }, { v1: 100, v2: 0 }, 0.001)).toMatchObject({ pass: true, df: 0 });
+    expect(chiSquareGoodnessOfFit({ v1: 500 }, { v1: 100, v2: 0 }, 0.001)).toMatchObject({
+      pass: true,
+      df: 0,
+    });
     const three = chiSquareGoodnessOfFit({ a: 30, b: 30, c: 40 }, { a: 30, b: 30, c: 40, d: 0 }, 0.001);
     expect(three.df).toBe(2);
   });
 
   it('does not pretend to test without data or weights, and warns on small expected counts', () => {
-    expect(chiSquareGoodnessOfFit({}, { v1: 80, v2: 20 }, 0.001)).toMatchObject({ pass: false, pValue: null });
+    expect(chiSquareGoodnessOfFit({}, { v1: 80, v2: 20 }, 0.001)).toMatchObject({
+      pass: false,
+      pValue: null,
+    });
     expect(chiSquareGoodnessOfFit({ v1: 5 }, {}, 0.001)).toMatchObject({ pass: false, pValue: null });
-    expect(chiSquareGoodnessOfFit({ v1: 19, v2: 1 }, { v1: 95, v2: 5 }, 0.001).warning).toMatch(/below 5.*v2/);
+    expect(chiSquareGoodnessOfFit({ v1: 19, v2: 1 }, { v1: 95, v2: 5 }, 0.001).warning).toMatch(
+      /below 5.*v2/,
+    );
   });
 });
 

@@ -3,8 +3,14 @@ import { detectVersion } from '../src/version.js';
 
 describe('detectVersion', () => {
   it('reads the x-backend-version header first', () => {
-    expect(detectVersion({ 'x-backend-version': 'v2' }, '{"version":"v1"}')).toEqual({ version: 'v2', from: 'header' });
-    expect(detectVersion({ 'x-backend-version': [' v1 ', 'v2'] }, undefined)).toEqual({ version: 'v1', from: 'header' });
+    expect(detectVersion({ 'x-backend-version': 'v2' }, '{"version":"v1"}')).toEqual({
+      version: 'v2',
+      from: 'header',
+    });
+    expect(detectVersion({ 'x-backend-version': [' v1 ', 'v2'] }, undefined)).toEqual({
+      version: 'v1',
+      from: 'header',
+    });
   });
 
   it('falls back to the JSON body version field', () => {
@@ -12,7 +18,10 @@ describe('detectVersion', () => {
       version: 'v2',
       from: 'body',
     });
-    expect(detectVersion({ 'x-backend-version': '' }, '{"version":"v1"}')).toEqual({ version: 'v1', from: 'body' });
+    expect(detectVersion({ 'x-backend-version': '' }, '{"version":"v1"}')).toEqual({
+      version: 'v1',
+      from: 'body',
+    });
   });
 
   it('never guesses: catalogue names, HTML, arrays, odd values and garbage are unknown', () => {

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Catalogue, HomeFeed, ListQuery, MoviePage } from '../catalogue/catalogue.js';
 import type { Movie } from '../catalogue/schema.js';
 import type { PropagatedHeaders } from '../observability/trace-headers.js';
@@ -13,11 +14,25 @@ export interface MovieSource {
   list(query: ListQuery, trace: PropagatedHeaders): Promise<Sourced<MoviePage>>;
   movie(id: number, trace: PropagatedHeaders): Promise<Sourced<{ movie: Movie }> | undefined>;
   home(perGenre: number, trace: PropagatedHeaders): Promise<Sourced<HomeFeed>>;
+  /** A ready-serialised listing, when the source can answer without I/O (the bundled catalogue). */
+  listJson?(query: ListQuery): string;
 }
 
 export class BundledMovieSource implements MovieSource {
   readonly currentSource = 'bundled';
+  /** The catalogue never changes at run time, so a listing's JSON can be reused until evicted. */
+  private readonly listBodies = new LRUCache<string, string>({ max: 2000 });
   constructor(private readonly catalogue: Catalogue) {}
+
+  listJson(query: ListQuery): string {
+    const key = `${query.genre ?? ''}|${query.sort}|${query.page}|${query.perPage}|${query.q ?? ''}`;
+    let body = this.listBodies.get(key);
+    if (body === undefined) {
+      body = JSON.stringify({ ...this.catalogue.list(query), source: 'bundled' });
+      this.listBodies.set(key, body);
+    }
+    return body;
+  }
 
   async list(query: ListQuery): Promise<Sourced<MoviePage>> {
     return { ...this.catalogue.list(query), source: 'bundled' };

@@ -51,10 +51,12 @@ export function moviesRouter(deps: {
           `Invalid query parameter genre: unknown genre id ${query.genre}; see GET /genres`,
         );
       }
-      const page = await source.list(
-        { page: query.page, perPage: query.per_page, sort: query.sort, genre: query.genre, q: query.q },
-        traceOf(req),
-      );
+      const listQuery = { page: query.page, perPage: query.per_page, sort: query.sort, genre: query.genre, q: query.q };
+      if (source.listJson) {
+        res.set('x-data-source', 'bundled').type('json').send(source.listJson(listQuery));
+        return;
+      }
+      const page = await source.list(listQuery, traceOf(req));
       res.set('x-data-source', page.source).json(page);
     })
     .all(methodNotAllowed(GET_ONLY));

@@ -15,8 +15,11 @@ export function MovieCard({ movie, timingId }: { movie: Movie; timingId?: string
       </Link>
       <p className="movie-card__meta">
         {year && <span>{year}</span>}
-        <span aria-label={`Rated ${movie.vote_average.toFixed(1)} out of 10`}>
-          ★ {movie.vote_average.toFixed(1)}
+        <span>
+          <span aria-hidden="true">★ </span>
+          <span className="visually-hidden">Rated </span>
+          {movie.vote_average.toFixed(1)}
+          <span className="visually-hidden"> out of 10</span>
         </span>
       </p>
     </article>

@@ -7,6 +7,7 @@ import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { unknownCoreFields } from './core-fields.js';
 import { crdValidator, describeSchemaErrors, isKnownCrd } from './crd-schemas.js';
 import type { Finding } from './findings.js';
 import { describeObject, type Manifest } from './manifests.js';
@@ -27,9 +28,10 @@ const CORE_MODELS: Record<string, CoreModel> = {
 };
 
 /**
- * `schema`: every object validates against its schema. Istio and Gateway API objects use strict schemas where an
- * unknown field (a typo) is an error; core objects use kubernetes-models' schemas. A kind we have no schema for is
- * an error too, so nothing reaches a cluster unchecked.
+ * `schema`: every object validates against its schema, and an unknown field (a typo) is an error everywhere:
+ * Istio and Gateway API objects use strict copies of their CRD schemas; core objects use kubernetes-models'
+ * schemas for types and required fields, and its type declarations for the set of known fields. A kind we have no
+ * schema for is an error too, so nothing reaches a cluster unchecked.
  */
 export function checkSchema(objects: readonly Manifest[]): Finding[] {
   const findings: Finding[] = [];
@@ -46,6 +48,9 @@ export function checkSchema(objects: readonly Manifest[]): Finding[] {
         const errors = (error as { errors?: ErrorObject[] }).errors;
         const lines = errors ? describeSchemaErrors(errors) : [(error as Error).message];
         for (const line of lines) report(`does not match the ${apiVersion} ${kind} schema: ${line}`);
+      }
+      for (const line of unknownCoreFields(apiVersion, kind, object) ?? []) {
+        report(`does not match the ${apiVersion} ${kind} schema: ${line}`);
       }
       continue;
     }

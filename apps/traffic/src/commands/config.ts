@@ -33,9 +33,13 @@ function extras(rule: Rule): string {
   const parts: string[] = [];
   if (rule.fault?.delay) parts.push(`delay ${rule.fault.delay.fixedDelay} on ${rule.fault.delay.percent} %`);
   if (rule.fault?.abort) parts.push(`abort ${rule.fault.abort.httpStatus} on ${rule.fault.abort.percent} %`);
-  if (rule.mirror) parts.push(`mirror → ${rule.mirror.subset ?? rule.mirror.host} (${rule.mirror.percent} %)`);
+  if (rule.mirror)
+    parts.push(`mirror → ${rule.mirror.subset ?? rule.mirror.host} (${rule.mirror.percent} %)`);
   if (rule.timeout) parts.push(`timeout ${rule.timeout}`);
-  if (rule.retries) parts.push(`retries ${rule.retries.attempts}${rule.retries.perTryTimeout ? ` × ${rule.retries.perTryTimeout}` : ''}`);
+  if (rule.retries)
+    parts.push(
+      `retries ${rule.retries.attempts}${rule.retries.perTryTimeout ? ` × ${rule.retries.perTryTimeout}` : ''}`,
+    );
   return parts.join('; ');
 }
 
@@ -56,12 +60,16 @@ export function formatRules(rules: readonly unknown[]): string[] {
   return table(['#', 'VirtualService', 'rule', 'match', 'rewrite', 'route', 'also'], rows);
 }
 
-export function runConfig(invocation: Extract<Invocation, { command: 'config' }>, view: ConfiguredView): number {
+export function runConfig(
+  invocation: Extract<Invocation, { command: 'config' }>,
+  view: ConfiguredView,
+): number {
   const request = requestInfo(invocation.path, invocation.headers);
   const weights = view.weightsFor(request);
   if (invocation.json) {
     const out = {
       target: view.target.url,
+      targetFoundBy: describeOrigin(view.target.origin),
       mode: view.mode,
       source: view.source,
       request: { path: invocation.path, headers: invocation.headers },

@@ -94,14 +94,18 @@ export async function runMonitor(
     const versioned = Object.values(stats.versions).reduce((a, b) => a + b, 0);
     const versions = orderedVersions(configured, stats.versions);
     const observed: Record<string, number> = {};
-    for (const v of versions) observed[v] = versioned === 0 ? 0 : ((stats.versions[v] ?? 0) * 100) / versioned;
+    for (const v of versions)
+      observed[v] = versioned === 0 ? 0 : ((stats.versions[v] ?? 0) * 100) / versioned;
     const clock = new Date().toISOString().slice(11, 19);
     const errorShare = stats.answered === 0 ? 0 : (stats.errors * 100) / stats.answered;
     const p99 = stats.p99 === undefined ? '–' : `${stats.p99.toFixed(1)} ms`;
     frames++;
     if (!tty) {
       const split = versions
-        .map((v) => `${v} ${pct(observed[v] ?? 0)} (configured ${configured ? weightPct(configured[v] ?? 0) : '?'})`)
+        .map(
+          (v) =>
+            `${v} ${pct(observed[v] ?? 0)} (configured ${configured ? weightPct(configured[v] ?? 0) : '?'})`,
+        )
         .join('  ');
       process.stdout.write(
         `[${clock}] ${split}  unknown ${stats.unknown}  errors ${stats.errors} (${pct(errorShare)})  ` +
@@ -110,12 +114,15 @@ export async function runMonitor(
       return;
     }
     const lines = [
-      c.bold(`traffic monitor · ${view.target.url} · ${view.mode === 'local' ? 'local gateway' : 'cluster'}: ${view.source}`) +
-        c.dim(`  (${invocation.rate} req/s, last ${invocation.windowS} s, Ctrl-C to stop)`),
+      c.bold(
+        `traffic monitor · ${view.target.url} · ${view.mode === 'local' ? 'local gateway' : 'cluster'}: ${view.source}`,
+      ) + c.dim(`  (${invocation.rate} req/s, last ${invocation.windowS} s, Ctrl-C to stop)`),
       ...splitBars(versions, observed, configured, c),
       `  rate ${stats.ratePerSecond.toFixed(1)} req/s   answers ${stats.answered}   unknown ${stats.unknown}   ` +
         `errors ${stats.errors === 0 ? '0' : c.red(`${stats.errors} (${pct(errorShare)})`)}   p99 ${p99}`,
-      c.dim(`  ${clock}${skipped > 0 ? `  · ${skipped} sends skipped: the target is slower than the rate` : ''}${configNote}`),
+      c.dim(
+        `  ${clock}${skipped > 0 ? `  · ${skipped} sends skipped: the target is slower than the rate` : ''}${configNote}`,
+      ),
     ];
     const rewind = previousLines > 0 ? `\x1b[${previousLines}F\x1b[J` : '';
     process.stdout.write(`${rewind}${lines.join('\n')}\n`);
@@ -180,6 +187,7 @@ export async function runMonitor(
   requester.close();
   restoreCursor();
   process.off('exit', restoreCursor);
-  if (!tty) process.stdout.write(`monitor stopped after ${frames} updates, ${sent - skipped} requests sent\n`);
+  if (!tty)
+    process.stdout.write(`monitor stopped after ${frames} updates, ${sent - skipped} requests sent\n`);
   return 0;
 }

@@ -2,8 +2,8 @@
 import { validateWeights, WeightsError } from '@movies/mesh';
 import { type Invocation, UsageError, type WeightChange } from '../args.js';
 import { fetchMeshState, putMesh } from '../mesh-view.js';
-import type { Target } from '../target.js';
 import { colourFor, palette, weightBars } from '../render.js';
+import type { Target } from '../target.js';
 import { exitCodes } from './test.js';
 
 /** Checks weights before anything is sent: whole numbers 0–100 summing to 100 (the mesh module's rule). */
@@ -18,7 +18,10 @@ export function checkChange(change: WeightChange): void {
   }
 }
 
-export async function runSet(invocation: Extract<Invocation, { command: 'set' }>, target: Target): Promise<number> {
+export async function runSet(
+  invocation: Extract<Invocation, { command: 'set' }>,
+  target: Target,
+): Promise<number> {
   const { change } = invocation;
   const current = await fetchMeshState(target.url);
   if (!current) {
@@ -40,7 +43,9 @@ export async function runSet(invocation: Extract<Invocation, { command: 'set' }>
   }
   const result = await putMesh(target.url, change);
   if (!result.ok) {
-    process.stderr.write(`traffic set: the gateway refused the change (HTTP ${result.status}): ${result.message}\n`);
+    process.stderr.write(
+      `traffic set: the gateway refused the change (HTTP ${result.status}): ${result.message}\n`,
+    );
     return result.status >= 400 && result.status < 500 ? exitCodes.usage : exitCodes.errors;
   }
   const state = await fetchMeshState(target.url);
@@ -49,10 +54,10 @@ export async function runSet(invocation: Extract<Invocation, { command: 'set' }>
     return exitCodes.errors;
   }
   const c = palette(colourFor(process.stdout));
-  process.stdout.write(
-    [`Routing at ${target.url} is now ${c.bold(state.source)}; GET /api/ splits:`, ...weightBars(state.weights, c)].join(
-      '\n',
-    ) + '\n',
-  );
+  const lines = [
+    `Routing at ${target.url} is now ${c.bold(state.source)}; GET /api/ splits:`,
+    ...weightBars(state.weights, c),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
   return exitCodes.ok;
 }

@@ -5,7 +5,7 @@ import type { Invocation } from '../args.js';
 import { Requester, runLoad, Tally } from '../load.js';
 import { type ConfiguredView, requestInfo } from '../mesh-view.js';
 import { colourFor, orderedVersions, palette, pct, splitBars, table, weightPct } from '../render.js';
-import { chiSquareGoodnessOfFit, formatP, percentile, type SplitVerdict, wilsonInterval } from '../stats.js';
+import { chiSquareGoodnessOfFit, percentile, type SplitVerdict, wilsonInterval } from '../stats.js';
 import { describeOrigin } from '../target.js';
 
 export const exitCodes = { ok: 0, splitMismatch: 1, errors: 2, usage: 64 } as const;
@@ -44,7 +44,10 @@ const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 
 export function buildTestReport(
   tally: Tally,
   configured: Record<string, number> | undefined,
-  meta: Pick<TestReport, 'target' | 'mode' | 'source' | 'path' | 'headers' | 'requests' | 'concurrency' | 'durationMs'> & {
+  meta: Pick<
+    TestReport,
+    'target' | 'mode' | 'source' | 'path' | 'headers' | 'requests' | 'concurrency' | 'durationMs'
+  > & {
     alpha: number;
   },
 ): TestReport {
@@ -91,7 +94,11 @@ export function buildTestReport(
     latencyMs: { p50: latency(50), p90: latency(90), p99: latency(99) },
     verdict,
     exitCode:
-      verdict === 'errors' ? exitCodes.errors : verdict === 'split-mismatch' ? exitCodes.splitMismatch : exitCodes.ok,
+      verdict === 'errors'
+        ? exitCodes.errors
+        : verdict === 'split-mismatch'
+          ? exitCodes.splitMismatch
+          : exitCodes.ok,
   };
 }
 
@@ -127,7 +134,9 @@ export function formatTestReport(report: TestReport, colour: boolean): string {
   ];
   if (statusList.length > 0) lines.push(`  ${c.red(`errors: ${statusList.join(', ')}`)}`);
   if (report.unknown > 0) {
-    lines.push(`  ${c.yellow(`${report.unknown} answers stated no version (no x-backend-version header or body field)`)}`);
+    lines.push(
+      `  ${c.yellow(`${report.unknown} answers stated no version (no x-backend-version header or body field)`)}`,
+    );
   }
   lines.push('', c.bold('Split of versioned answers'));
   lines.push(...splitBars(versions, report.observedSplit, report.configured ?? undefined, c));
@@ -139,7 +148,9 @@ export function formatTestReport(report: TestReport, colour: boolean): string {
       : chi.df === 0
         ? 'single weighted version: '
         : `χ² = ${chi.statistic.toFixed(2)}, df = ${chi.df}: `;
-  lines.push(`Chi-square goodness of fit (α = ${chi.alpha}): ${stat}${chi.pass ? c.green(chi.reason) : c.red(chi.reason)}`);
+  lines.push(
+    `Chi-square goodness of fit (α = ${chi.alpha}): ${stat}${chi.pass ? c.green(chi.reason) : c.red(chi.reason)}`,
+  );
   if (chi.warning) lines.push(`  ${c.yellow(`note: ${chi.warning}`)}`);
   const answered = report.requests - report.errors.total;
   lines.push(`Success rate: ${pct(report.successRate)} (${answered}/${report.requests} answered 2xx)`);
@@ -150,7 +161,11 @@ export function formatTestReport(report: TestReport, colour: boolean): string {
     report.verdict === 'pass'
       ? c.green('PASS: the split matches the configured weights, no errors')
       : report.verdict === 'split-mismatch'
-        ? c.red('FAIL: the split does not match the configured weights')
+        ? c.red(
+            report.configured
+              ? 'FAIL: the split does not match the configured weights'
+              : 'FAIL: the split could not be checked against configured weights',
+          )
         : c.red('FAIL: errors or answers without a version');
   lines.push(`Result: ${verdictText} (exit ${report.exitCode})`);
   return lines.join('\n');
@@ -217,7 +232,9 @@ export async function runTest(
     alpha: invocation.alpha,
   });
   process.stdout.write(
-    invocation.json ? `${JSON.stringify(report)}\n` : `${formatTestReport(report, colourFor(process.stdout))}\n`,
+    invocation.json
+      ? `${JSON.stringify(report)}\n`
+      : `${formatTestReport(report, colourFor(process.stdout))}\n`,
   );
   return report.exitCode;
 }

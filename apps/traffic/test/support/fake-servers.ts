@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 export interface FakeServer {
   url: string;
   port: number;
-  requests: Array<{ method: string; url: string; headers: http.IncomingHttpHeaders }>;
+  requests: Array<{ method: string; url: string; headers: http.IncomingHttpHeaders; remotePort: number }>;
   close(): Promise<void>;
 }
 
@@ -14,7 +14,12 @@ export type Handler = (req: http.IncomingMessage, res: http.ServerResponse, inde
 export async function startFakeServer(handler: Handler): Promise<FakeServer> {
   const requests: FakeServer['requests'] = [];
   const server = http.createServer((req, res) => {
-    requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+    requests.push({
+      method: req.method ?? '',
+      url: req.url ?? '',
+      headers: req.headers,
+      remotePort: req.socket.remotePort ?? 0,
+    });
     handler(req, res, requests.length - 1);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -31,7 +36,12 @@ export async function startFakeServer(handler: Handler): Promise<FakeServer> {
   };
 }
 
-export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+export function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }

@@ -12,7 +12,7 @@ describe('backend version badge', () => {
     const { user } = renderApp('/');
     const badge = screen.getByTestId('version-badge');
     expect(badge).toHaveTextContent('Waiting for the API');
-    await waitFor(() => expect(badge).toHaveTextContent('Last API response served by v1 · , Bollywood'));
+    await waitFor(() => expect(badge).toHaveTextContent('Last API response served by v1 · Bollywood'));
     expect(badge).toHaveClass('version-badge--bollywood');
 
     next = hollywood;

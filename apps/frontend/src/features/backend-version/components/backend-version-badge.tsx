@@ -20,10 +20,7 @@ export function BackendVersionBadge() {
       title={`Last API response at ${new Date(last.at).toLocaleTimeString('en')}`}
     >
       <span className="visually-hidden">Last API response served by </span>
-      <strong className="version-badge__version">{version}</strong>
-      <span aria-hidden="true"> · </span>
-      <span className="visually-hidden">, </span>
-      <span className="version-badge__catalogue">{catalogue}</span>
+      <strong className="version-badge__version">{version}</strong> · {catalogue}
     </span>
   );
 }

@@ -17,6 +17,9 @@ function trackMovieRequests() {
 const titlesIn = (list: HTMLElement) =>
   [...list.querySelectorAll('.movie-card__title')].map((title) => title.textContent);
 
+const [dilwale] = bollywood.movies;
+if (!dilwale) throw new Error('the bollywood fixture has no movies');
+
 describe('browse', () => {
   it('lists movies sorted by popularity with the catalogue tag', async () => {
     renderApp('/browse');
@@ -91,7 +94,7 @@ describe('browse', () => {
     const many: FixtureCatalogue = {
       ...bollywood,
       movies: Array.from({ length: 45 }, (_, index) => ({
-        ...bollywood.movies[0]!,
+        ...dilwale,
         id: 1000 + index,
         title: `Movie ${String(index).padStart(2, '0')}`,
         popularity: 100 - index,

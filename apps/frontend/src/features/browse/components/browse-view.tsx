@@ -60,57 +60,54 @@ export function BrowseView() {
         {movies.status === 'success' && <CatalogueTag servedBy={movies.servedBy} />}
       </div>
 
-      <form
-        className="filters"
-        role="search"
-        aria-label="Filter movies"
-        onSubmit={(event) => event.preventDefault()}
-      >
-        <div className="field">
-          <label htmlFor={searchId}>Search titles</label>
-          <input
-            id={searchId}
-            type="search"
-            value={text}
-            maxLength={maxQueryLength}
-            placeholder="e.g. Lagaan"
-            autoComplete="off"
-            onChange={(event) => setText(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={genreId}>Genre</label>
-          <select
-            id={genreId}
-            value={params.genre ?? ''}
-            onChange={(event) =>
-              update({ genre: event.target.value ? Number(event.target.value) : undefined })
-            }
-          >
-            <option value="">All genres</option>
-            {(genres.data ?? []).map((genre) => (
-              <option key={genre.id} value={genre.id}>
-                {genre.name}
-                {genre.count !== undefined ? ` (${genre.count})` : ''}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={sortId}>Sort by</label>
-          <select
-            id={sortId}
-            value={params.sort}
-            onChange={(event) => update({ sort: event.target.value as SortKey })}
-          >
-            {sortOptions.map((option) => (
-              <option key={option.value} value={option.value}>
-                {option.label}
-              </option>
-            ))}
-          </select>
-        </div>
-      </form>
+      <search className="filters-landmark" aria-label="Filter movies">
+        <form className="filters" onSubmit={(event) => event.preventDefault()}>
+          <div className="field">
+            <label htmlFor={searchId}>Search titles</label>
+            <input
+              id={searchId}
+              type="search"
+              value={text}
+              maxLength={maxQueryLength}
+              placeholder="e.g. Lagaan"
+              autoComplete="off"
+              onChange={(event) => setText(event.target.value)}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={genreId}>Genre</label>
+            <select
+              id={genreId}
+              value={params.genre ?? ''}
+              onChange={(event) =>
+                update({ genre: event.target.value ? Number(event.target.value) : undefined })
+              }
+            >
+              <option value="">All genres</option>
+              {(genres.data ?? []).map((genre) => (
+                <option key={genre.id} value={genre.id}>
+                  {genre.name}
+                  {genre.count !== undefined ? ` (${genre.count})` : ''}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor={sortId}>Sort by</label>
+            <select
+              id={sortId}
+              value={params.sort}
+              onChange={(event) => update({ sort: event.target.value as SortKey })}
+            >
+              {sortOptions.map((option) => (
+                <option key={option.value} value={option.value}>
+                  {option.label}
+                </option>
+              ))}
+            </select>
+          </div>
+        </form>
+      </search>
 
       {movies.status === 'loading' && <Loading isSlow={movies.isSlow} skeletonCount={perPage} />}
       {movies.status === 'error' && (

@@ -32,8 +32,9 @@ describe('movie detail', () => {
 
   it('navigates from a card on the home page to the detail page', async () => {
     const { user } = renderApp('/');
-    const links = await screen.findAllByRole('link', { name: /Kabhi Khushi Kabhie Gham/ });
-    await user.click(links[0]!);
+    const [firstLink] = await screen.findAllByRole('link', { name: 'Kabhi Khushi Kabhie Gham' });
+    if (!firstLink) throw new Error('no card links to the movie');
+    await user.click(firstLink);
     expect(
       await screen.findByRole('heading', { level: 1, name: /^Kabhi Khushi Kabhie Gham\s*\(2001\)$/ }),
     ).toBeInTheDocument();

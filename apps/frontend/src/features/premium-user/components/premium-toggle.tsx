@@ -13,6 +13,7 @@ export function PremiumToggle() {
           type="checkbox"
           role="switch"
           checked={premium}
+          aria-checked={premium}
           aria-describedby={hintId}
           onChange={(event) => setPremiumUser(event.target.checked)}
         />

@@ -1,0 +1,10 @@
+import { ensureBackendBuild, ensureFrontendBuild } from './harness/builds';
+import { runBrowserSuite } from './harness/chromium';
+import { chromiumPath } from './harness/paths';
+
+export default function setup(): void {
+  // The bundle budget test reads dist, so the UI is built whatever the browser situation.
+  ensureFrontendBuild();
+  if (runBrowserSuite) ensureBackendBuild();
+  else console.warn(`[e2e] ${chromiumPath} not found and CI is not set: the browser suite is skipped.`);
+}

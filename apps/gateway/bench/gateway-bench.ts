@@ -1,0 +1,128 @@
+/**
+ * What the local gateway costs, measured in one run against its own baseline: autocannon with 50 connections
+ * directly to a backend (GET /) and through the gateway (GET /api/, rewritten to /), both on the same real
+ * backend process. Two phases:
+ *   - throughput: as fast as possible → req/s and its ratio (target: gateway ≥ 0.5 × direct);
+ *   - latency at a fixed 1000 req/s, the load Istio's published sidecar figures use → p50/p90/p99 and the added
+ *     p90 (target: ≤ 2.65 ms, Istio's figure for one Envoy hop).
+ * The gateway runs as its own process (src/main.ts, as `pnpm dev` starts it) so it never shares an event loop
+ * with autocannon. Set BENCH_DURATION (seconds per measurement, default 10).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { freePort, startBackend } from '../src/testing.js';
+
+const CONNECTIONS = 50;
+const FIXED_RATE = 1000;
+const TARGET_RATIO = 0.5;
+const TARGET_ADDED_P90_MS = 2.65;
+const duration = Number(process.env.BENCH_DURATION ?? 10);
+
+interface Measurement {
+  requestsPerSecond: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+async function measure(url: string, seconds: number, overallRate?: number): Promise<Measurement> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, overallRate });
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+async function startGatewayProcess(port: number, backendUrl: string): Promise<ChildProcess> {
+  const gatewayDir = join(fileURLToPath(new URL('.', import.meta.url)), '..');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: gatewayDir,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      TRAFFIC: '100-0',
+      GATEWAY_PORT: String(port),
+      ACCESS_LOG: 'off',
+      MESH_UPSTREAM_V1: backendUrl,
+    },
+  });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the gateway exited with code ${child.exitCode}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/__mesh`);
+      await response.arrayBuffer();
+      if (response.ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  child.kill('SIGKILL');
+  throw new Error('the gateway did not start within 60 s');
+}
+
+const row = (name: string, m: Measurement) =>
+  `${name.padEnd(10)} ${m.requestsPerSecond.toFixed(0).padStart(8)} ${m.p50.toFixed(2).padStart(8)} ` +
+  `${m.p90.toFixed(2).padStart(8)} ${m.p99.toFixed(2).padStart(8)} ${String(m.errors + m.non2xx).padStart(7)}`;
+const header = `${''.padEnd(10)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p90 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)}`;
+
+async function main(): Promise<void> {
+  const backend = await startBackend({ version: 'v1' });
+  const gatewayPort = await freePort();
+  const gateway = await startGatewayProcess(gatewayPort, backend.url);
+  const direct = `${backend.url}/`;
+  const through = `http://127.0.0.1:${gatewayPort}/api/`;
+  try {
+    process.stdout.write(`gateway bench: ${CONNECTIONS} connections, ${duration} s per measurement\n`);
+    // Warm both paths (JIT, connection pools) before measuring.
+    await measure(direct, 2);
+    await measure(through, 2);
+
+    const directMax = await measure(direct, duration);
+    const gatewayMax = await measure(through, duration);
+    const directFixed = await measure(direct, duration, FIXED_RATE);
+    const gatewayFixed = await measure(through, duration, FIXED_RATE);
+
+    const ratio = gatewayMax.requestsPerSecond / directMax.requestsPerSecond;
+    const addedP90 = gatewayFixed.p90 - directFixed.p90;
+    const errors = [directMax, gatewayMax, directFixed, gatewayFixed].reduce((n, m) => n + m.errors + m.non2xx, 0);
+    const lines = [
+      '',
+      `throughput (as fast as possible)`,
+      header,
+      row('direct', directMax),
+      row('gateway', gatewayMax),
+      '',
+      `latency at a fixed ${FIXED_RATE} req/s`,
+      header,
+      row('direct', directFixed),
+      row('gateway', gatewayFixed),
+      '',
+      `throughput ratio gateway/direct: ${ratio.toFixed(2)} (target ≥ ${TARGET_RATIO}) ${ratio >= TARGET_RATIO ? 'OK' : 'MISSED'}`,
+      `added p90 at ${FIXED_RATE} req/s: ${addedP90.toFixed(2)} ms (target ≤ ${TARGET_ADDED_P90_MS} ms) ${addedP90 <= TARGET_ADDED_P90_MS ? 'OK' : 'MISSED'}`,
+      `added p90 at full load: ${(gatewayMax.p90 - directMax.p90).toFixed(2)} ms (queueing included, for reference)`,
+      errors > 0 ? `errors or non-2xx answers: ${errors}` : 'no errors',
+      '',
+    ];
+    process.stdout.write(lines.join('\n'));
+    if (errors > 0 || ratio < TARGET_RATIO || addedP90 > TARGET_ADDED_P90_MS) process.exitCode = 1;
+  } finally {
+    gateway.kill('SIGTERM');
+    await backend.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`gateway bench failed: ${(error as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,101 @@
+/** The `pnpm dev` entry as a real process: environment validation, start-up banner, access log, SIGTERM. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { accessLogPattern } from '../src/access-log.js';
+import { type RecordingUpstream, startRecordingUpstream } from './helpers.js';
+
+const gatewayDir = fileURLToPath(new URL('..', import.meta.url));
+const children: ChildProcess[] = [];
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function runMain(env: Record<string, string>): Run {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: gatewayDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Only what the test sets, plus PATH for kubectl: an inherited TRAFFIC or GATEWAY_PORT must not leak in.
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+let upstream: RecordingUpstream;
+beforeAll(async () => {
+  upstream = await startRecordingUpstream('v1');
+});
+afterAll(async () => {
+  await upstream.close();
+});
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+describe('src/main.ts', () => {
+  it.each([
+    [{ TRAFFIC: 'no-such-overlay' }, /^gateway: invalid gateway configuration: TRAFFIC must name an overlay .*80-20.*\(got "no-such-overlay"\)$/],
+    [{ GATEWAY_PORT: '70000' }, /GATEWAY_PORT must be a port number from 0 to 65535 \(got "70000"\)$/],
+    [{ MESH_UPSTREAM_V2: 'localhost:8002' }, /MESH_UPSTREAM_V2: .*must be an http:\/\/ or https:\/\/ URL/],
+    [{ MESH_UPSTREAMS: '{"movie-backend/v1": 8001' }, /MESH_UPSTREAMS must be JSON/],
+    [{ ACCESS_LOG: 'maybe' }, /ACCESS_LOG must be on or off/],
+  ])('exits 1 with one clear line for %j', async (env, message) => {
+    const run = runMain(env);
+    expect(await run.exited).toBe(1);
+    const lines = run.stderr().trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
+    expect(run.stdout()).toBe('');
+  });
+
+  it('prints the UI URL and the split, logs one line per request, and closes on SIGTERM', async () => {
+    const run = runMain({ TRAFFIC: '100-0', GATEWAY_PORT: '0', MESH_UPSTREAM_V1: upstream.url });
+    await expect.poll(run.stdout, { timeout: 30_000 }).toContain('/api/ split');
+    const banner = run.stdout();
+    expect(banner).toMatch(/UI http:\/\/localhost:\d+\//);
+    expect(banner).toContain('routing: overlay 100-0');
+    expect(banner).toContain('/api/ split v1 100 %, v2 0 %');
+    expect(banner).toContain(`movie-backend/v1 -> ${upstream.url}`);
+    const port = Number(/localhost:(\d+)/.exec(banner)?.[1]);
+
+    const response = await fetch(`http://127.0.0.1:${port}/api/movies?page=3`);
+    expect(response.status).toBe(200);
+    await response.text();
+    await expect.poll(() => run.stdout().split('\n').filter((line) => accessLogPattern.test(line))).toHaveLength(1);
+    const line = run.stdout().split('\n').find((l) => accessLogPattern.test(l)) as string;
+    expect(accessLogPattern.exec(line)?.groups).toMatchObject({
+      method: 'GET',
+      path: '/api/movies?page=3',
+      destination: 'v1',
+      status: '200',
+    });
+
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    expect(run.stdout()).toContain('SIGTERM, closing');
+  });
+
+  it('logs nothing per request with ACCESS_LOG=off', async () => {
+    const run = runMain({ TRAFFIC: '100-0', GATEWAY_PORT: '0', ACCESS_LOG: 'off', MESH_UPSTREAM_V1: upstream.url });
+    await expect.poll(run.stdout, { timeout: 30_000 }).toContain('/api/ split');
+    const port = Number(/localhost:(\d+)/.exec(run.stdout())?.[1]);
+    await (await fetch(`http://127.0.0.1:${port}/api/`)).text();
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    expect(run.stdout().split('\n').filter((line) => accessLogPattern.test(line))).toEqual([]);
+  });
+});

@@ -1,0 +1,186 @@
+/**
+ * canary.sh end to end: against the real local stack (backend processes + the in-process gateway, shifted with
+ * PUT /__mesh), and in cluster mode against the kubectl stand-in with a Prometheus HTTP server on 127.0.0.1.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type LocalStack, startLocalStack } from '@movies/gateway/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { command, createStandIn, deployedCluster, runScript, type StandIn } from './support/harness.js';
+
+// Short holds and few requests keep the suite quick. The p99 bound is generous because a loaded 2-core CI
+// machine can push a healthy local request past half a second; the fault under test is the error rate.
+const fastCanary = ['--interval', '0', '--requests', '100', '--max-p99-ms', '5000'];
+
+async function meshWeights(stack: LocalStack): Promise<Record<string, number>> {
+  const response = await fetch(`${stack.gatewayUrl}/__mesh`);
+  return ((await response.json()) as { weights: Record<string, number> }).weights;
+}
+
+function reportRows(stdout: string): string[] {
+  return stdout.split('\n').filter((line) => /^(\d+|-)\s+\d+%/.test(line));
+}
+
+describe('canary.sh on the local stack', () => {
+  let healthy: LocalStack;
+  let faulty: LocalStack;
+
+  beforeAll(async () => {
+    [healthy, faulty] = await Promise.all([
+      startLocalStack({ overlay: '100-0' }),
+      // The backend's documented demo fault: 30 % of v2's API requests answer 500.
+      startLocalStack({ overlay: '100-0', backendEnv: { v2: { FAULT_ERROR_RATE: '0.3' } } }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([healthy?.close(), faulty?.close()]);
+  });
+
+  it('promotes a healthy v2 step by step to 0-100 and exits 0', async () => {
+    const result = await runScript('canary.sh', ['--url', healthy.gatewayUrl, ...fastCanary, '--steps', '10,50,100'], {
+      timeoutMs: 240_000,
+    });
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`target: local (the gateway at ${healthy.gatewayUrl} answers GET /__mesh)`);
+    const rows = reportRows(result.stdout);
+    expect(rows.map((row) => row.split(/\s+/).slice(1, 3).join(' '))).toEqual(['10% 90/10', '50% 50/50', '100% 0/100']);
+    for (const row of rows) expect(row).toMatch(/100%\s+\S+ms\s+cli\s+pass$/);
+    expect(result.stdout).toContain('PROMOTED: v2 takes 100 % (0-100) after 3 check(s), 0 failed');
+    expect(await meshWeights(healthy)).toEqual({ v1: 0, v2: 100 });
+  });
+
+  it('rolls a failing v2 back to 100-0 and exits 1', async () => {
+    const result = await runScript('canary.sh', ['--local', '--url', faulty.gatewayUrl, ...fastCanary], {
+      timeoutMs: 240_000,
+    });
+
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    const rows = reportRows(result.stdout);
+    const failures = rows.filter((row) => /FAIL: success rate [\d.]+ % < 99 %$/.test(row));
+    expect(failures).toHaveLength(2); // the default --max-failed-checks
+    expect(rows.at(-1)).toMatch(/^-\s+0%\s+100\/0 .* rolled back$/);
+    expect(result.stdout).toMatch(/ROLLED BACK to 100-0 \(all traffic to v1\) after 2 failed check\(s\); v2 reached \d+ %/);
+    expect(await meshWeights(faulty)).toEqual({ v1: 100, v2: 0 });
+  });
+});
+
+describe('canary.sh argument checks', () => {
+  it.each([
+    [['--steps', '10,5,100'], '--steps must increase, got 5 after 10'],
+    [['--steps', '5,10,50'], '--steps must end at 100 (the promotion), got 50'],
+    [['--steps', '5,x'], '--steps must be a comma-separated list of percentages'],
+    [['--steps', '0,100'], "each step must be a percentage from 1 to 100, got '0'"],
+    [['--requests', '0'], "--requests must be a whole number above 0, got '0'"],
+    [['--min-success-rate', '101'], "--min-success-rate must be a percentage from 0 to 100, got '101'"],
+    [['--max-p99-ms', 'fast'], "--max-p99-ms must be a number of milliseconds, got 'fast'"],
+    [['--max-failed-checks', '-1'], "--max-failed-checks must be a whole number above 0, got '-1'"],
+    [['--interval', '1h'], "--interval must be whole seconds (e.g. 30, 30s or 2m), got '1h'"],
+    [['--interval'], '--interval needs a value'],
+    [['--canary'], "unknown option '--canary'"],
+  ])('rejects %j with exit 64 before touching any target', async (args, message) => {
+    const standIn = createStandIn({});
+    try {
+      const result = await runScript('canary.sh', args, { env: standIn.env });
+      expect(result.code).toBe(64);
+      expect(result.stderr).toContain(message);
+      expect(standIn.calls()).toEqual([]);
+    } finally {
+      standIn.cleanup();
+    }
+  });
+});
+
+describe('canary.sh in a cluster, judged by Prometheus', () => {
+  let stack: LocalStack;
+  let prometheus: Server;
+  let prometheusUrl: string;
+  const queries: string[] = [];
+  let canaryMetrics = { successRate: 100, p99: 42 };
+  let standIn: StandIn | undefined;
+
+  beforeAll(async () => {
+    // The load still has to go somewhere: a local stack plays the ingress gateway; Prometheus does the judging.
+    stack = await startLocalStack({ overlay: '80-20' });
+    prometheus = createServer((request, response) => {
+      const url = new URL(request.url ?? '/', 'http://prometheus');
+      if (url.pathname === '/-/ready') {
+        response.end('Prometheus Server is Ready.\n');
+        return;
+      }
+      const query = url.searchParams.get('query') ?? '';
+      queries.push(query);
+      const value = query.includes('histogram_quantile') ? canaryMetrics.p99 : canaryMetrics.successRate;
+      response.setHeader('content-type', 'application/json');
+      response.end(
+        JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [0, String(value)] }] } }),
+      );
+    });
+    await new Promise<void>((resolve) => prometheus.listen(0, '127.0.0.1', resolve));
+    prometheusUrl = `http://127.0.0.1:${(prometheus.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => prometheus?.close(resolve));
+    await stack?.close();
+  });
+  afterEach(() => {
+    standIn?.cleanup();
+    standIn = undefined;
+    queries.length = 0;
+  });
+
+  const clusterCanary = () => [
+    '--cluster',
+    '--url',
+    stack.gatewayUrl,
+    '--prometheus-url',
+    prometheusUrl,
+    '--steps',
+    '50,100',
+    '--interval',
+    '0',
+    '--requests',
+    '20',
+  ];
+
+  const patchedWeights = (s: StandIn) =>
+    s.mutations().map((call) => {
+      const patch = JSON.parse(call.argv.at(-1) as string) as Array<{ op: string; value: unknown }>;
+      return patch.filter((op) => op.op === 'replace').map((op) => op.value);
+    });
+
+  it("patches the VirtualService through each step when the canary's metrics are good", async () => {
+    canaryMetrics = { successRate: 100, p99: 42 };
+    standIn = createStandIn(await deployedCluster('80-20'));
+    const result = await runScript('canary.sh', clusterCanary(), { env: standIn.env, timeoutMs: 240_000 });
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`✓ judging from Prometheus at ${prometheusUrl}`);
+    expect(patchedWeights(standIn)).toEqual([
+      [50, 50],
+      [0, 100],
+    ]);
+    for (const call of standIn.mutations()) expect(command(call)).toMatch(/^patch virtualservice movie-backend --type=json/);
+    for (const row of reportRows(result.stdout)) expect(row).toMatch(/100\.00%\s+42\.00ms\s+prometheus\s+pass$/);
+    expect(queries.some((q) => q.startsWith('100 * sum(rate(istio_requests_total{reporter="destination"'))).toBe(true);
+    expect(queries.some((q) => q.includes('istio_request_duration_milliseconds_bucket'))).toBe(true);
+    expect(queries.every((q) => q.includes('destination_workload_namespace="movies",destination_workload="movie-backend-v2"'))).toBe(true);
+  });
+
+  it('rolls back with a 100-0 patch when Prometheus reports the canary failing', async () => {
+    canaryMetrics = { successRate: 91.5, p99: 42 };
+    standIn = createStandIn(await deployedCluster('80-20'));
+    const result = await runScript('canary.sh', [...clusterCanary(), '--max-failed-checks', '1'], {
+      env: standIn.env,
+      timeoutMs: 240_000,
+    });
+
+    expect(result.code).toBe(1);
+    expect(patchedWeights(standIn)).toEqual([
+      [50, 50],
+      [100, 0],
+    ]);
+    expect(result.stdout).toContain('FAIL: success rate 91.50 % < 99 %');
+    expect(result.stdout).toContain('ROLLED BACK to 100-0 (all traffic to v1) after 1 failed check(s); v2 reached 50 %');
+  });
+});

@@ -1,0 +1,119 @@
+/** What every script shares: --help, ShellCheck, and the interactive paths driven through a real pseudo-terminal. */
+import { execFile, spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  command,
+  createStandIn,
+  deployedCluster,
+  istioCrds,
+  repoRoot,
+  runScript,
+  type StandIn,
+  scriptsDir,
+} from './support/harness.js';
+
+const execFileAsync = promisify(execFile);
+
+const ownScripts = ['deploy.sh', 'shift-traffic.sh', 'canary.sh', 'create-secret.sh', 'cleanup.sh'];
+
+let standIn: StandIn | undefined;
+afterEach(() => {
+  standIn?.cleanup();
+  standIn = undefined;
+});
+
+describe('every script', () => {
+  it.each(ownScripts)('%s --help prints its usage and environment on stdout, exits 0, calls nothing', async (script) => {
+    standIn = createStandIn({});
+    const result = await runScript(script, ['--help'], { env: standIn.env });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^Usage: ${script.replace('.', '\\.')}`));
+    expect(result.stdout).toContain('NAMESPACE');
+    expect(result.stdout).toContain('KUBECTL');
+    expect(result.stderr).toBe('');
+    expect(standIn.calls()).toEqual([]);
+  });
+
+  it('passes ShellCheck: scripts/, scripts/lib/ and .ci/run', async () => {
+    const files = [
+      ...readdirSync(scriptsDir)
+        .filter((name) => name.endsWith('.sh'))
+        .map((name) => join(scriptsDir, name)),
+      ...readdirSync(join(scriptsDir, 'lib')).map((name) => join(scriptsDir, 'lib', name)),
+      join(repoRoot, '.ci/run'),
+    ];
+    expect(files.map((file) => file.slice(repoRoot.length + 1))).toEqual(
+      expect.arrayContaining([...ownScripts.map((s) => `scripts/${s}`), 'scripts/test-traffic.sh', 'scripts/lib/common.sh', '.ci/run']),
+    );
+    // -x follows `source`; a finding makes shellcheck exit 1 and this call throw with the report.
+    const { stdout } = await execFileAsync('shellcheck', ['-x', '--severity=style', ...files], { cwd: repoRoot });
+    expect(stdout).toBe('');
+  });
+});
+
+/** Runs a script on a pseudo-terminal (util-linux `script`), typing `input`; returns the terminal transcript. */
+function onTerminal(commandLine: string, input: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['--quiet', '--return', '--command', commandLine, '/dev/null'], {
+      env: { ...process.env, NO_COLOR: '1', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`timed out on the terminal:\n${output}`));
+    }, 120_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+    // Typed one line at a time, as a person would, once the previous prompt had time to appear.
+    const lines = input.split(/(?<=\n)/);
+    const typeNext = () => {
+      const line = lines.shift();
+      if (line === undefined) return;
+      child.stdin.write(line);
+      setTimeout(typeNext, 1500);
+    };
+    setTimeout(typeNext, 1500);
+  });
+}
+
+describe('on a terminal', () => {
+  it('deploy.sh shows the menu and runs the chosen entry (3 = split 80-20), then exits on 0', async () => {
+    standIn = createStandIn({ crds: [...istioCrds] });
+    const { code, output } = await onTerminal(join(scriptsDir, 'deploy.sh'), '3\n0\n', standIn.env);
+
+    expect(code, output).toBe(0);
+    expect(output).toContain('3) Split 80-20: canary, 20 % to v2');
+    expect(output).toContain('13) Clean up everything');
+    expect(output).toContain('movie-backend (rule weighted-split): v1 80 %, v2 20 %');
+    expect(output).toContain('bye');
+    expect(standIn.mutations().map(command)).toContain(`apply -k ${repoRoot}/k8s/overlays/80-20`);
+  });
+
+  it('create-secret.sh prompts for the key without echoing it', async () => {
+    standIn = createStandIn(await deployedCluster('80-20'));
+    const secret = 'typed-secret-value-42';
+    const { code, output } = await onTerminal(join(scriptsDir, 'create-secret.sh'), `${secret}\n`, {
+      ...standIn.env,
+      TMDB_API_KEY: '',
+    });
+
+    expect(code, output).toBe(0);
+    expect(output).toContain('TMDB API key (input hidden):');
+    expect(output).not.toContain(secret);
+    const data = (standIn.object('Secret', 'tmdb-api-key') as { data?: Record<string, string> }).data;
+    expect(data?.TMDB_API_KEY).toBe(Buffer.from(secret).toString('base64'));
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * The real CLI against tiny node:http stand-ins, for what a healthy real stack cannot show: a backend that states no
+ * version, a gateway whose traffic contradicts its configuration, a target that is down, a refused PUT.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TestReport } from '../src/commands/test.js';
+import { type FakeServer, sendJson, startFakeServer } from './support/fake-servers.js';
+import { parseJson, runCli } from './support/run-cli.js';
+
+const servers: FakeServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+/** A fake local gateway: GET /__mesh claims `weights`; /api/ answers through `answer`. */
+async function fakeGateway(
+  weights: Record<string, number>,
+  answer: (index: number) => { headers?: Record<string, string>; body: unknown },
+  onPut?: (body: string) => { status: number; body: unknown },
+): Promise<FakeServer> {
+  let apiIndex = 0;
+  const server = await startFakeServer((req, res) => {
+    if (req.url === '/__mesh' && req.method === 'GET') {
+      sendJson(res, 200, {
+        source: 'fake',
+        weights,
+        rules: [],
+        counts: {},
+        updatedAt: new Date().toISOString(),
+      });
+      return;
+    }
+    if (req.url === '/__mesh' && req.method === 'PUT') {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        const reply = onPut?.(body) ?? { status: 200, body: {} };
+        sendJson(res, reply.status, reply.body);
+      });
+      return;
+    }
+    const { headers, body } = answer(apiIndex++);
+    sendJson(res, 200, body, headers);
+  });
+  servers.push(server);
+  return server;
+}
+
+describe('traffic CLI against stand-ins', () => {
+  it('counts answers without a version as unknown (never as v1) and exits 2', async () => {
+    const gateway = await fakeGateway({ v1: 50, v2: 50 }, (i) =>
+      i % 3 === 0
+        ? { headers: { 'x-backend-version': 'v1' }, body: { service: 'movie-backend' } }
+        : i % 3 === 1
+          ? { body: { service: 'movie-backend', version: 'v2' } }
+          : { body: { service: 'movie-backend', catalogue: 'bollywood', message: 'Bollywood movies' } },
+    );
+    const result = await runCli([
+      'test',
+      '60',
+      '--json',
+      '--url',
+      gateway.url,
+      '--header',
+      'x-user-type:premium',
+    ]);
+    const report = parseJson<TestReport>(result);
+    expect(result.code).toBe(2);
+    expect(report).toMatchObject({ counts: { v1: 20, v2: 20 }, unknown: 20, verdict: 'errors' });
+    expect(report.percentages.unknown).toBeCloseTo(33.33, 1);
+    const api = gateway.requests.filter((r) => r.url === '/api/');
+    expect(api).toHaveLength(60);
+    expect(api.every((r) => r.headers['x-user-type'] === 'premium')).toBe(true);
+    // Keep-alive: 60 requests over at most 10 connections (the default concurrency), not one each.
+    expect(new Set(api.map((r) => r.remotePort)).size).toBeLessThanOrEqual(10);
+  }, 60_000);
+
+  it('exits 1 when the traffic contradicts the configured weights, with the mismatch in the report', async () => {
+    const gateway = await fakeGateway({ v1: 80, v2: 20 }, (i) => ({
+      headers: { 'x-backend-version': i % 2 === 0 ? 'v1' : 'v2' },
+      body: {},
+    }));
+    const result = await runCli(['test', '400', '--url', gateway.url]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /χ² = 225\.00, df = 1: p = .* < α = 0\.001: the observed split does not match/,
+    );
+    expect(result.stdout).toContain('Result: FAIL: the split does not match the configured weights (exit 1)');
+  }, 60_000);
+
+  it('exits 2 with a hint when the target is down', async () => {
+    const gone = await startFakeServer(() => undefined);
+    await gone.close();
+    const result = await runCli(['test', '10', '--url', gone.url]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`cannot reach ${gone.url} (ECONNREFUSED)`);
+    expect(result.stderr).toContain('pnpm dev');
+  }, 60_000);
+
+  it('reports a gateway refusal of set as a usage error with its message', async () => {
+    const puts: string[] = [];
+    const gateway = await fakeGateway(
+      { v1: 50, v2: 50 },
+      () => ({ body: {} }),
+      (body) => {
+        puts.push(body);
+        return {
+          status: 400,
+          body: { error: { code: 'bad_request', message: 'no upstream for subset v2' } },
+        };
+      },
+    );
+    const result = await runCli(['set', '70', '30'], {
+      env: { GATEWAY_URL: gateway.url.replace('http://', '') },
+    });
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain('the gateway refused the change (HTTP 400): no upstream for subset v2');
+    expect(puts).toEqual(['{"weights":{"v1":70,"v2":30}}']);
+  }, 60_000);
+
+  it('sends nothing for invalid weights, and names unknown options', async () => {
+    const gateway = await fakeGateway({ v1: 50, v2: 50 }, () => ({ body: {} }));
+    const bad = await runCli(['set', '105', '-5', '--url', gateway.url]);
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toContain('weight for v1 must be a whole number from 0 to 100, got 105');
+    expect(gateway.requests).toEqual([]);
+    const flag = await runCli(['test', '--concurency', '5', '--url', gateway.url], { viaScript: true });
+    expect(flag.code).toBe(64);
+    expect(flag.stderr).toContain('unknown option --concurency for `test`');
+    expect(flag.stderr).toContain('pnpm traffic test --help');
+    const help = await runCli(['--help'], { viaScript: true });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: pnpm traffic <command>');
+    expect(gateway.requests).toEqual([]);
+  }, 60_000);
+});
