@@ -22,14 +22,6 @@ RUN --mount=type=cache,id=movies-pnpm-store,target=/pnpm/store \
 
 # ---- runtime: node + compiled server + prod node_modules + both bundled catalogues, nothing else ----
 FROM node:24-bookworm-slim
-ARG VERSION=0.1.0
-ARG REVISION=unknown
-LABEL org.opencontainers.image.title="movie-backend" \
-      org.opencontainers.image.description="Movie catalogue API for the Istio traffic-shifting demo: v1 serves Bollywood, v2 Hollywood (DATA_DIR)." \
-      org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.revision="${REVISION}" \
-      org.opencontainers.image.licenses="MIT" \
-      org.opencontainers.image.base.name="docker.io/library/node:24-bookworm-slim"
 # A fixed numeric uid so Kubernetes' runAsNonRoot can verify it (the Deployments use 10001 too).
 RUN groupadd --system --gid 10001 app \
  && useradd --system --uid 10001 --gid app --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin app
@@ -47,5 +39,13 @@ USER 10001:10001
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# Labels last: a new revision then rebuilds nothing but this metadata.
+ARG VERSION=0.1.0
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="movie-backend" \
+      org.opencontainers.image.description="Movie catalogue API for the Istio traffic-shifting demo: v1 serves Bollywood, v2 Hollywood (DATA_DIR)." \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.base.name="docker.io/library/node:24-bookworm-slim"
 # node is PID 1 itself (no npm or shell wrapper), so SIGTERM reaches the server and it drains.
 CMD ["node", "dist/server.js"]

@@ -19,14 +19,6 @@ RUN pnpm --filter @movies/frontend build
 
 # ---- runtime: static files + nginx, nothing else ----
 FROM nginx:1.27-bookworm
-ARG VERSION=0.1.0
-ARG REVISION=unknown
-LABEL org.opencontainers.image.title="movie-frontend" \
-      org.opencontainers.image.description="React movie-catalogue UI for the Istio traffic-shifting demo, served by nginx on 8080." \
-      org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.revision="${REVISION}" \
-      org.opencontainers.image.licenses="MIT" \
-      org.opencontainers.image.base.name="docker.io/library/nginx:1.27-bookworm"
 COPY docker/nginx/nginx.conf /etc/nginx/nginx.conf
 COPY docker/nginx/security-headers.conf /etc/nginx/snippets/security-headers.conf
 COPY --from=build /repo/apps/frontend/dist /usr/share/nginx/html
@@ -34,6 +26,14 @@ COPY --from=build /repo/apps/frontend/dist /usr/share/nginx/html
 # writes (pid, temp files) lives under /tmp, so a read-only root filesystem plus an emptyDir /tmp suffices.
 USER 101:101
 EXPOSE 8080
+# Labels last: a new revision then rebuilds nothing but this metadata.
+ARG VERSION=0.1.0
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="movie-frontend" \
+      org.opencontainers.image.description="React movie-catalogue UI for the Istio traffic-shifting demo, served by nginx on 8080." \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.base.name="docker.io/library/nginx:1.27-bookworm"
 # nginx's graceful shutdown: finish in-flight requests, then exit.
 STOPSIGNAL SIGQUIT
 # Bypass the base image's entrypoint scripts: they rewrite conf.d/, which this image neither uses nor can write.

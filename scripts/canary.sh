@@ -193,7 +193,7 @@ json_eval() {
       try { j = JSON.parse(text); } catch { process.exit(65); }
       const value = eval(process.argv[1]);
       if (value === undefined || value === null) process.exit(65);
-      process.stdout.write(`${value}\n`);
+      process.stdout.write(String(value) + "\n");
     });' "$1"
 }
 

@@ -77,9 +77,11 @@ main() {
     }
   fi
 
+  # The current overlay is rendered live; the others only contribute their extra objects (mTLS policies, Gateway
+  # API routes), read from the committed k8s/rendered/ files when present (a test keeps them equal to a render).
   local extras=() overlay_name
   while IFS= read -r overlay_name; do
-    [[ "${overlay_name}" == "${overlay}" ]] || extras+=("${overlay_name}")
+    [[ "${overlay_name}" == "${overlay}" ]] || extras+=(--also "${overlay_name}")
   done < <(list_overlays)
 
   local skip_flags=() group

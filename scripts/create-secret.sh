@@ -53,7 +53,8 @@ main() {
       return 0
       ;;
     "") ;;
-    *) usage_error "unexpected argument '$1' (the key comes from TMDB_API_KEY or the prompt, never an argument)" ;;
+    # The argument is not echoed: it may well be the key itself.
+    *) usage_error "unexpected argument (the key comes from TMDB_API_KEY or the prompt, never an argument)" ;;
   esac
   require_kubectl
   local key

@@ -4,12 +4,18 @@ import { defineConfig } from 'vite';
 // The local gateway (apps/gateway, :8080) strips /api/ and routes by the VirtualService files; /__mesh is its
 // status endpoint. Point API_PROXY_TARGET elsewhere (e.g. a backend on :8001) to develop without the gateway.
 const apiTarget = process.env.API_PROXY_TARGET ?? 'http://127.0.0.1:8080';
+// The gateway rewrites /api/ to / itself; a bare backend needs the proxy to do it (API_PROXY_STRIP_API=true).
+const stripApiPrefix = process.env.API_PROXY_STRIP_API === 'true';
 // The gateway forwards `/` to this dev server, so the page usually comes from :8080; the HMR websocket must
 // connect back through the same port (Vite falls back to its own port when that fails).
 const hmrClientPort = Number(process.env.HMR_CLIENT_PORT ?? 8080);
 
 const proxy = {
-  '/api': { target: apiTarget, changeOrigin: true },
+  '/api': {
+    target: apiTarget,
+    changeOrigin: true,
+    ...(stripApiPrefix ? { rewrite: (path: string) => path.replace(/^\/api(?=\/|$)/, '') || '/' } : {}),
+  },
   '/__mesh': { target: apiTarget, changeOrigin: true },
 };
 

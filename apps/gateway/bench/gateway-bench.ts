@@ -95,7 +95,10 @@ async function main(): Promise<void> {
 
     const ratio = gatewayMax.requestsPerSecond / directMax.requestsPerSecond;
     const addedP90 = gatewayFixed.p90 - directFixed.p90;
-    const errors = [directMax, gatewayMax, directFixed, gatewayFixed].reduce((n, m) => n + m.errors + m.non2xx, 0);
+    const errors = [directMax, gatewayMax, directFixed, gatewayFixed].reduce(
+      (n, m) => n + m.errors + m.non2xx,
+      0,
+    );
     const lines = [
       '',
       `throughput (as fast as possible)`,

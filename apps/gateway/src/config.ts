@@ -16,7 +16,8 @@ export class ConfigError extends Error {
 }
 
 /** Blank values (e.g. `TRAFFIC= pnpm dev`) mean "not set", so the default applies. */
-const unsetIfBlank = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const unsetIfBlank = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
 
 function envSchema(overlays: readonly string[]) {
   return z.object({
@@ -71,20 +72,27 @@ function envSchema(overlays: readonly string[]) {
         .optional(),
     ),
     ...Object.fromEntries(
-      Object.keys(upstreamEnvShortcuts).map((name) => [name, z.preprocess(unsetIfBlank, upstreamUrlSchema.optional())]),
+      Object.keys(upstreamEnvShortcuts).map((name) => [
+        name,
+        z.preprocess(unsetIfBlank, upstreamUrlSchema.optional()),
+      ]),
     ),
   });
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const schema = envSchema(listOverlays());
-  const parsed = schema.safeParse(Object.fromEntries(Object.keys(schema.shape).map((key) => [key, env[key]])));
+  const parsed = schema.safeParse(
+    Object.fromEntries(Object.keys(schema.shape).map((key) => [key, env[key]])),
+  );
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const variable = String(issue.path[0] ?? 'environment');
       const shown = env[variable] === undefined ? '' : ` (got ${JSON.stringify(env[variable])})`;
       const where = issue.path.length > 1 ? `${issue.path.slice(1).join('.')}: ` : '';
-      const message = issue.message.startsWith(variable) ? issue.message : `${variable}: ${where}${issue.message}`;
+      const message = issue.message.startsWith(variable)
+        ? issue.message
+        : `${variable}: ${where}${issue.message}`;
       return `${message}${shown}`;
     });
     throw new ConfigError(`invalid gateway configuration: ${problems.join('; ')}`);

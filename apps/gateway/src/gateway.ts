@@ -144,7 +144,12 @@ function describeSplit(table: RoutingTable): string {
   return split || 'no /api/ route';
 }
 
-function sendText(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+function sendText(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -157,7 +162,12 @@ function sendText(res: ServerResponse, status: number, body: string, headers: Re
   res.end(body);
 }
 
-function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): void {
   const body = JSON.stringify(value);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
@@ -200,7 +210,8 @@ function applyHeaderOperations(
   for (const [name, value] of Object.entries(operations.add ?? {})) {
     const key = name.toLowerCase();
     const existing = headers[key];
-    headers[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+    headers[key] =
+      existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
   }
   for (const name of operations.remove ?? []) delete headers[name.toLowerCase()];
 }
@@ -625,7 +636,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     const destination = chooseDestination(decision.rule);
     const origin = upstreamFor(upstreams, destination.destination) as string;
     const upstreamPath = rewritePath(decision, path);
-    const headers = upstreamRequestHeaders(req, decision, destination, upstreamPath, requestIdOf(req.headers));
+    const headers = upstreamRequestHeaders(
+      req,
+      decision,
+      destination,
+      upstreamPath,
+      requestIdOf(req.headers),
+    );
     poolFor(origin)
       .upgrade({
         path: upstreamPath,
@@ -636,7 +653,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       .then(({ headers: answer, socket: upstream }) => {
         const lines = ['HTTP/1.1 101 Switching Protocols'];
         for (const [name, value] of Object.entries(answer)) {
-          for (const v of Array.isArray(value) ? value : [value]) if (v !== undefined) lines.push(`${name}: ${v}`);
+          for (const v of Array.isArray(value) ? value : [value])
+            if (v !== undefined) lines.push(`${name}: ${v}`);
         }
         socket.write(`${lines.join('\r\n')}\r\n\r\n`);
         if (head.length > 0) upstream.write(head);

@@ -24,7 +24,8 @@ async function main(): Promise<void> {
     gateway = await startGateway(config);
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === 'EADDRINUSE') die(`port ${config.port} is already in use (set GATEWAY_PORT to another port)`);
+    if (code === 'EADDRINUSE')
+      die(`port ${config.port} is already in use (set GATEWAY_PORT to another port)`);
     die((error as Error).message);
   }
 

@@ -109,7 +109,8 @@ export function tableWithWeights(
   upstreams: UpstreamMap,
 ): RoutingTable {
   const host = matchRequest(current.virtualServices, plainApiRequest)?.rule.route[0]?.destination.host;
-  if (!host) throw new WeightsError(`the current routing (${current.source}) has no rule for ${plainApiRequest.path}`);
+  if (!host)
+    throw new WeightsError(`the current routing (${current.source}) has no rule for ${plainApiRequest.path}`);
   const prefix = `${upstreamKey({ host })}/`;
   const knownSubsets = Object.keys(upstreams)
     .filter((key) => key.startsWith(prefix))

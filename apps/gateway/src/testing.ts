@@ -51,7 +51,10 @@ let building: Promise<void> | undefined;
 export function ensureBackendBuilt(): Promise<void> {
   building ??= (async () => {
     if (existsSync(builtServer)) return;
-    const lock = join(tmpdir(), `movies-backend-build-${Buffer.from(repoRoot).toString('hex').slice(-24)}.lock`);
+    const lock = join(
+      tmpdir(),
+      `movies-backend-build-${Buffer.from(repoRoot).toString('hex').slice(-24)}.lock`,
+    );
     const deadline = Date.now() + 180_000;
     for (;;) {
       try {
@@ -59,16 +62,19 @@ export function ensureBackendBuilt(): Promise<void> {
         break;
       } catch {
         if (existsSync(builtServer)) return;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for another build of the backend (${lock})`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for another build of the backend (${lock})`);
         await sleep(250);
       }
     }
     try {
       if (existsSync(builtServer)) return;
       const scripts = JSON.parse(readFileSync(join(backendDir, 'package.json'), 'utf8')).scripts ?? {};
-      if (!scripts.build) throw new Error('apps/backend has no build script, so dist/server.js cannot be built');
+      if (!scripts.build)
+        throw new Error('apps/backend has no build script, so dist/server.js cannot be built');
       await execFileAsync('pnpm', ['--filter', '@movies/backend', 'build'], { cwd: repoRoot });
-      if (!existsSync(builtServer)) throw new Error(`pnpm --filter @movies/backend build did not produce ${builtServer}`);
+      if (!existsSync(builtServer))
+        throw new Error(`pnpm --filter @movies/backend build did not produce ${builtServer}`);
     } finally {
       rmSync(lock, { recursive: true, force: true });
     }
@@ -101,7 +107,9 @@ async function waitUntilReady(url: string, child: ChildProcess, output: () => st
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`backend exited (${child.exitCode ?? child.signalCode}) before it was ready: ${output()}`);
+      throw new Error(
+        `backend exited (${child.exitCode ?? child.signalCode}) before it was ready: ${output()}`,
+      );
     }
     try {
       const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) });

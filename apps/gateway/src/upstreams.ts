@@ -48,25 +48,25 @@ export const upstreamUrlSchema = z.string().transform((value, context) => {
   return url.origin;
 });
 
-export const upstreamMapSchema = z
-  .record(z.string(), upstreamUrlSchema)
-  .superRefine((map, context) => {
-    for (const key of Object.keys(map)) {
-      if (!upstreamKeyPattern.test(key)) {
-        context.addIssue({
-          code: 'custom',
-          path: [key],
-          message: `"${key}" is not an upstream key: use "<host>" or "<host>/<subset>", e.g. "movie-backend/v1"`,
-        });
-      }
+export const upstreamMapSchema = z.record(z.string(), upstreamUrlSchema).superRefine((map, context) => {
+  for (const key of Object.keys(map)) {
+    if (!upstreamKeyPattern.test(key)) {
+      context.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `"${key}" is not an upstream key: use "<host>" or "<host>/<subset>", e.g. "movie-backend/v1"`,
+      });
     }
-  });
+  }
+});
 
 /** Defaults overlaid with the given mapping; every URL is validated and normalised to its origin. */
 export function resolveUpstreams(overrides: UpstreamMap = {}): UpstreamMap {
   const parsed = upstreamMapSchema.safeParse({ ...defaultUpstreams, ...overrides });
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'upstreams'}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || 'upstreams'}: ${issue.message}`,
+    );
     throw new UpstreamError(`invalid upstreams: ${problems.join('; ')}`);
   }
   return parsed.data;

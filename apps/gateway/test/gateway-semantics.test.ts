@@ -42,7 +42,10 @@ afterEach(async () => {
   for (const upstream of [upstreamV1, upstreamV2, upstreamUi]) upstream.requests.length = 0;
 });
 
-async function gatewayFor(http: unknown[], options: { accessLog?: (line: string) => void; v2Down?: boolean } = {}) {
+async function gatewayFor(
+  http: unknown[],
+  options: { accessLog?: (line: string) => void; v2Down?: boolean } = {},
+) {
   const gateway = await startGateway({
     port: 0,
     virtualServices: [virtualService('movie-backend', http)],
@@ -114,7 +117,10 @@ describe('matching and rewriting', () => {
     const gateway = await gatewayFor([
       {
         ...apiSplit([100, 0]),
-        headers: { request: { set: { 'x-from-gateway': 'yes' }, remove: ['x-secret'] }, response: { add: { 'x-route': 'split' } } },
+        headers: {
+          request: { set: { 'x-from-gateway': 'yes' }, remove: ['x-secret'] },
+          response: { add: { 'x-route': 'split' } },
+        },
       },
     ]);
     const response = await fetch(`${gateway.url}/api/echo`, {
@@ -158,7 +164,9 @@ describe('faults, mirroring, timeouts and retries', () => {
   });
 
   it('mirrors a copy, body included, to the mirror subset with a -shadow host, and never answers from it', async () => {
-    const gateway = await gatewayFor([{ ...apiSplit([100, 0]), mirror: v2.destination, mirrorPercentage: { value: 100 } }]);
+    const gateway = await gatewayFor([
+      { ...apiSplit([100, 0]), mirror: v2.destination, mirrorPercentage: { value: 100 } },
+    ]);
     const response = await fetch(`${gateway.url}/api/movies`, { method: 'POST', body: 'copy me' });
     expect(response.headers.get('x-backend-version')).toBe('v1');
     await response.text();
@@ -217,7 +225,10 @@ describe('GET and PUT /__mesh', () => {
     expect(state).toMatchObject({ source: 'custom', weights: { v1: 80, v2: 20 }, counts: { v1: 0, v2: 0 } });
     expect(state.rules[0]).toMatchObject({ name: 'weighted-split', match: ['uri prefix /api/'] });
 
-    const put = await fetch(`${gateway.url}/__mesh`, { method: 'PUT', body: JSON.stringify({ weights: { v1: 0, v2: 100 } }) });
+    const put = await fetch(`${gateway.url}/__mesh`, {
+      method: 'PUT',
+      body: JSON.stringify({ weights: { v1: 0, v2: 100 } }),
+    });
     expect(put.status).toBe(200);
     expect(((await put.json()) as MeshState).weights).toEqual({ v1: 0, v2: 100 });
     const answers = await sendMany(gateway.url, 20, { concurrency: 4 });
@@ -264,7 +275,12 @@ describe('access log and upgrades', () => {
     await (await fetch(`${gateway.url}/nothing-here`)).text();
     await expect.poll(() => lines.length).toBe(2);
     const [routed, unrouted] = lines.map((line) => accessLogPattern.exec(line)?.groups);
-    expect(routed).toMatchObject({ method: 'GET', path: '/api/movies?page=1', destination: 'v1', status: '200' });
+    expect(routed).toMatchObject({
+      method: 'GET',
+      path: '/api/movies?page=1',
+      destination: 'v1',
+      status: '200',
+    });
     expect(unrouted).toMatchObject({ path: '/nothing-here', destination: '-', status: '404', flags: 'NR' });
   });
 

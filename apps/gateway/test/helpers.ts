@@ -1,8 +1,8 @@
 /** Shared test tools: a keep-alive load client, statistics, and a recording upstream server. */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
+import type { Duplex } from 'node:stream';
 import { parseVirtualService, type VirtualService } from '@movies/mesh';
 import { Pool } from 'undici';
 

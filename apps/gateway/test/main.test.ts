@@ -47,18 +47,20 @@ afterEach(() => {
 });
 
 describe('src/main.ts', () => {
-  it.each([
-    [{ TRAFFIC: 'no-such-overlay' }, /^gateway: invalid gateway configuration: TRAFFIC must name an overlay .*80-20.*\(got "no-such-overlay"\)$/],
-    [{ GATEWAY_PORT: '70000' }, /GATEWAY_PORT must be a port number from 0 to 65535 \(got "70000"\)$/],
-    [{ MESH_UPSTREAM_V2: 'localhost:8002' }, /MESH_UPSTREAM_V2: .*must be an http:\/\/ or https:\/\/ URL/],
-    [{ MESH_UPSTREAMS: '{"movie-backend/v1": 8001' }, /MESH_UPSTREAMS must be JSON/],
-    [{ ACCESS_LOG: 'maybe' }, /ACCESS_LOG must be on or off/],
-  ])('exits 1 with one clear line for %j', async (env, message) => {
-    const run = runMain(env);
+  it('exits 1 with one line naming every bad variable', async () => {
+    const run = runMain({
+      TRAFFIC: 'no-such-overlay',
+      GATEWAY_PORT: '70000',
+      MESH_UPSTREAM_V2: 'localhost:8002',
+    });
     expect(await run.exited).toBe(1);
     const lines = run.stderr().trimEnd().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(message);
+    expect(lines[0]).toMatch(
+      /^gateway: invalid gateway configuration: TRAFFIC must name an overlay .*80-20.*\(got "no-such-overlay"\)/,
+    );
+    expect(lines[0]).toContain('GATEWAY_PORT must be a port number from 0 to 65535 (got "70000")');
+    expect(lines[0]).toContain('MESH_UPSTREAM_V2: "localhost:8002" must be an http:// or https:// URL');
     expect(run.stdout()).toBe('');
   });
 
@@ -75,8 +77,18 @@ describe('src/main.ts', () => {
     const response = await fetch(`http://127.0.0.1:${port}/api/movies?page=3`);
     expect(response.status).toBe(200);
     await response.text();
-    await expect.poll(() => run.stdout().split('\n').filter((line) => accessLogPattern.test(line))).toHaveLength(1);
-    const line = run.stdout().split('\n').find((l) => accessLogPattern.test(l)) as string;
+    await expect
+      .poll(() =>
+        run
+          .stdout()
+          .split('\n')
+          .filter((line) => accessLogPattern.test(line)),
+      )
+      .toHaveLength(1);
+    const line = run
+      .stdout()
+      .split('\n')
+      .find((l) => accessLogPattern.test(l)) as string;
     expect(accessLogPattern.exec(line)?.groups).toMatchObject({
       method: 'GET',
       path: '/api/movies?page=3',
@@ -87,15 +99,5 @@ describe('src/main.ts', () => {
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
     expect(run.stdout()).toContain('SIGTERM, closing');
-  });
-
-  it('logs nothing per request with ACCESS_LOG=off', async () => {
-    const run = runMain({ TRAFFIC: '100-0', GATEWAY_PORT: '0', ACCESS_LOG: 'off', MESH_UPSTREAM_V1: upstream.url });
-    await expect.poll(run.stdout, { timeout: 30_000 }).toContain('/api/ split');
-    const port = Number(/localhost:(\d+)/.exec(run.stdout())?.[1]);
-    await (await fetch(`http://127.0.0.1:${port}/api/`)).text();
-    run.child.kill('SIGTERM');
-    expect(await run.exited).toBe(0);
-    expect(run.stdout().split('\n').filter((line) => accessLogPattern.test(line))).toEqual([]);
   });
 });

@@ -28,7 +28,8 @@ async function useOverlay(overlay: string): Promise<Record<string, number>> {
   return state.weights;
 }
 
-const versions = (answers: Awaited<ReturnType<typeof sendMany>>) => countBy(answers, (a) => `${a.status} ${a.version}`);
+const versions = (answers: Awaited<ReturnType<typeof sendMany>>) =>
+  countBy(answers, (a) => `${a.status} ${a.version}`);
 
 describe('split overlays', () => {
   it('100-0 sends every request to v1 and 0-100 every request to v2', async () => {
@@ -39,13 +40,16 @@ describe('split overlays', () => {
     expect(versions(await sendMany(stack.gatewayUrl, 200))).toEqual({ '200 v2': 200 });
   });
 
-  it.each(['80-20', '50-50'])('%s passes a chi-square goodness-of-fit over 2000 requests (alpha 0.001)', async (overlay) => {
-    const weights = await useOverlay(overlay);
-    const answers = await sendMany(stack.gatewayUrl, 2000, { concurrency: 20 });
-    expect(answers.filter((a) => a.status !== 200)).toEqual([]);
-    const observed = countBy(answers, (a) => a.version);
-    expect(chiSquare(observed, weights)).toBeLessThan(chiSquareCritical001[1] as number);
-  });
+  it.each(['80-20', '50-50'])(
+    '%s passes a chi-square goodness-of-fit over 2000 requests (alpha 0.001)',
+    async (overlay) => {
+      const weights = await useOverlay(overlay);
+      const answers = await sendMany(stack.gatewayUrl, 2000, { concurrency: 20 });
+      expect(answers.filter((a) => a.status !== 200)).toEqual([]);
+      const observed = countBy(answers, (a) => a.version);
+      expect(chiSquare(observed, weights)).toBeLessThan(chiSquareCritical001[1] as number);
+    },
+  );
 });
 
 describe('scenario overlays', () => {
@@ -54,9 +58,17 @@ describe('scenario overlays', () => {
     const premium = await sendMany(stack.gatewayUrl, 200, { headers: { 'x-user-type': 'premium' } });
     expect(versions(premium)).toEqual({ '200 v2': 200 });
 
-    const others = await sendMany(stack.gatewayUrl, 2000, { concurrency: 20, headers: { 'x-user-type': 'basic' } });
+    const others = await sendMany(stack.gatewayUrl, 2000, {
+      concurrency: 20,
+      headers: { 'x-user-type': 'basic' },
+    });
     expect(others.filter((a) => a.status !== 200)).toEqual([]);
-    expect(chiSquare(countBy(others, (a) => a.version), weights)).toBeLessThan(chiSquareCritical001[1] as number);
+    expect(
+      chiSquare(
+        countBy(others, (a) => a.version),
+        weights,
+      ),
+    ).toBeLessThan(chiSquareCritical001[1] as number);
   });
 
   it('fault-injection: the configured shares are delayed by the fixed delay and aborted with the status', async () => {

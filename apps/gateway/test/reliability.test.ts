@@ -81,6 +81,10 @@ describe('a version that goes down', () => {
     const answers = await sendMany(stack.gatewayUrl, 100, { concurrency: 8 });
     expect(countBy(answers, (a) => `${a.status} ${a.version}`)).toEqual({ '200 v1': 100 });
     expect(await put(stack.gatewayUrl, { weights: { v1: 95, v2: 5 } })).toBe(200);
-    expect(stack.gateway.state()).toMatchObject({ source: 'custom', overlay: '100-0', weights: { v1: 95, v2: 5 } });
+    expect(stack.gateway.state()).toMatchObject({
+      source: 'custom',
+      overlay: '100-0',
+      weights: { v1: 95, v2: 5 },
+    });
   });
 });

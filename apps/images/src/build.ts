@@ -36,7 +36,8 @@ function isCacheHit(line: string): boolean {
 
 function engineArgs(engine: Engine): string[] {
   // Base images are made available beforehand (pulled or stand-ins), so podman must not try a registry.
-  return engine.name === 'podman' ? ['--pull=never', '--layers'] : ['--progress=plain'];
+  // The OCI image format has no HEALTHCHECK (podman drops it with a warning); the docker format keeps it.
+  return engine.name === 'podman' ? ['--pull=never', '--layers', '--format', 'docker'] : ['--progress=plain'];
 }
 
 /** Builds one image from the repository root, streaming each step with a counter. */

@@ -60,7 +60,7 @@ describe('docker/backend.Dockerfile', () => {
     expect(runtime).toContain('USER 10001:10001');
     expect(runtime).toContain('CMD ["node", "dist/server.js"]');
     expect(runtime.some((line) => line.startsWith('HEALTHCHECK') && line.includes('"node"'))).toBe(true);
-    for (const label of ['title', 'version', 'revision', 'description', 'licenses']) {
+    for (const label of ['title', 'version', 'revision', 'description', 'base.name']) {
       expect(runtime.join('\n')).toContain(`org.opencontainers.image.${label}=`);
     }
   });

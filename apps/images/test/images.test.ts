@@ -137,6 +137,9 @@ describe.runIf(podmanWorks)('container images (podman)', () => {
         flags: strictFilesystem,
       });
       const { exitCode, seconds } = await pool.signalAndWait(doomed.name, 'TERM');
+      console.info(
+        `images: movie-backend exited ${seconds.toFixed(1)} s after SIGTERM with code ${exitCode}`,
+      );
       expect(seconds).toBeLessThan(10);
       // 137 would mean SIGKILL; the server exits by itself.
       expect(exitCode).toBe(0);
@@ -234,6 +237,9 @@ describe.runIf(podmanWorks)('container images (podman)', () => {
         flags: k8sFilesystem,
       });
       const { exitCode, seconds } = await pool.signalAndWait(doomed.name, 'QUIT');
+      console.info(
+        `images: movie-frontend exited ${seconds.toFixed(1)} s after SIGQUIT with code ${exitCode}`,
+      );
       expect(seconds).toBeLessThan(10);
       expect(exitCode).toBe(0);
     }, 120_000);

@@ -20,32 +20,27 @@ async function analyze(...args: string[]): Promise<{ code: number; stdout: strin
   }
 }
 
-describe.concurrent('analyze CLI (a real process)', () => {
+describe('analyze CLI (a real process)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'analyze-cli-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('passes a clean overlay with exit 0', async () => {
-    const result = await analyze('mirroring');
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('ok    mirroring (17 objects, on 100-0)');
-    expect(result.stdout).toContain('1 overlay(s), 22 checks: all passed');
-  }, 60_000);
-
+  // A clean overlay's exit 0 is covered in-process by overlays.test.ts; one full run here proves the wiring.
   it('prints the findings of a broken file and exits 1', async () => {
     const { yaml } = await renderOverlay('80-20', { kubectl: '/usr/bin/kubectl' });
     const file = join(dir, 'broken.yaml');
     writeFileSync(file, yaml.replace('subset: v2', 'subset: v3'));
     const result = await analyze('--file', file, '--split', '80-20');
     expect(result.code).toBe(1);
+    expect(result.stdout).toContain('FAIL  ');
     expect(result.stdout).toContain(
       '[subset-defined] VirtualService movies/movie-backend: route 1 (weighted-split) destination subset "v3" is not defined in DestinationRule movie-backend (has v1, v2)',
     );
-  }, 60_000);
+  }, 180_000);
 
   it('rejects an unknown overlay with usage and exit 2', async () => {
     const result = await analyze('90-10');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('unknown overlay "90-10"');
     expect(result.stderr).toContain('usage: analyze');
-  }, 60_000);
+  }, 180_000);
 });

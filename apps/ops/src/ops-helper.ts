@@ -3,14 +3,16 @@
  *   ops-helper plan-shift V1 V2   stdin: `kubectl get virtualservice -o json`; stdout: the guarded JSON patch
  *   ops-helper split              stdin: the same JSON; stdout: "movie-backend (rule weighted-split): v1 80 %, v2 20 %"
  *   ops-helper render [--namespace NS] [--skip-namespace-object] [--except OVERLAY] [--skip-group G]... OVERLAY...
- *                                 stdout: a YAML stream of the overlays' objects, minus those --except renders
+ *                                 stdout: a YAML stream of the overlays' objects, minus those --except renders;
+ *                                 --also overlays are read from k8s/rendered/ when committed (no kubectl run)
  * Exit codes: 0 ok, 64 usage, 65 the input object cannot be used (message on stderr).
  */
 import { readFileSync } from 'node:fs';
 import { renderManifests, toYamlStream } from './render-manifests.js';
 import { describeSplit, planShift } from './shift-plan.js';
 
-const USAGE = 'usage: ops-helper plan-shift V1 V2 | split | render [--namespace NS] [--skip-namespace-object] [--except OVERLAY] [--skip-group GROUP]... OVERLAY...';
+const USAGE =
+  'usage: ops-helper plan-shift V1 V2 | split | render [--namespace NS] [--skip-namespace-object] [--except OVERLAY] [--skip-group GROUP]... [--also OVERLAY]... OVERLAY...';
 
 class UsageError extends Error {}
 
@@ -19,7 +21,9 @@ function readStdinJson(): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new Error(`expected the JSON of a VirtualService on stdin, got: ${text.slice(0, 80) || '(nothing)'}`);
+    throw new Error(
+      `expected the JSON of a VirtualService on stdin, got: ${text.slice(0, 80) || '(nothing)'}`,
+    );
   }
 }
 
@@ -45,6 +49,7 @@ async function main(argv: string[]): Promise<void> {
       let skipNamespaceObject = false;
       let except: string | undefined;
       const skipGroups: string[] = [];
+      const also: string[] = [];
       const overlays: string[] = [];
       for (let i = 0; i < args.length; i++) {
         const arg = args[i] as string;
@@ -52,10 +57,15 @@ async function main(argv: string[]): Promise<void> {
         else if (arg === '--skip-namespace-object') skipNamespaceObject = true;
         else if (arg === '--except') except = args[++i];
         else if (arg === '--skip-group') skipGroups.push(args[++i] ?? '');
+        else if (arg === '--also') also.push(args[++i] ?? '');
         else overlays.push(arg);
       }
       if (overlays.length === 0) throw new UsageError('render needs at least one overlay');
-      process.stdout.write(toYamlStream(await renderManifests(overlays, { namespace, skipNamespaceObject, except, skipGroups })));
+      process.stdout.write(
+        toYamlStream(
+          await renderManifests(overlays, { namespace, skipNamespaceObject, except, skipGroups, also }),
+        ),
+      );
       return;
     }
     default:

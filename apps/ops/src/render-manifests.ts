@@ -3,7 +3,9 @@
  * although k8s/base pins `movies`), optionally without the Namespace object (so cleanup deletes the namespace
  * only when the demo created it), and de-duplicated across overlays (cleanup renders several).
  */
-import { parseManifests, renderOverlay } from '@movies/mesh';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseManifests, renderedDir, renderOverlay } from '@movies/mesh';
 import { stringify } from 'yaml';
 
 export interface RenderManifestsOptions {
@@ -13,6 +15,8 @@ export interface RenderManifestsOptions {
   except?: string;
   /** API groups (e.g. security.istio.io) whose objects are left out: the cluster does not serve them. */
   skipGroups?: readonly string[];
+  /** More overlays, read from their committed k8s/rendered/<name>.yaml when it exists (no kubectl process). */
+  also?: readonly string[];
   kubectl?: string | false;
 }
 
@@ -26,12 +30,15 @@ export async function renderManifests(
   overlays: readonly string[],
   options: RenderManifestsOptions = {},
 ): Promise<Manifest[]> {
-  const load = async (overlay: string) =>
-    parseManifests((await renderOverlay(overlay, { kubectl: options.kubectl })).yaml, `k8s/overlays/${overlay}`);
+  const load = async (overlay: string, committed = false) => {
+    const kubectl = committed && existsSync(join(renderedDir, `${overlay}.yaml`)) ? false : options.kubectl;
+    return parseManifests((await renderOverlay(overlay, { kubectl })).yaml, `k8s/overlays/${overlay}`);
+  };
   // Rendered concurrently: cleanup renders every overlay, and each render is a kubectl process.
   const [excluded, ...rendered] = await Promise.all([
     options.except ? load(options.except) : Promise.resolve([]),
-    ...overlays.map(load),
+    ...overlays.map((overlay) => load(overlay)),
+    ...(options.also ?? []).map((overlay) => load(overlay, true)),
   ]);
   const seen = new Set((excluded as Manifest[]).map(identity));
   const result: Manifest[] = [];

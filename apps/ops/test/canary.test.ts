@@ -37,14 +37,24 @@ describe('canary.sh on the local stack', () => {
   });
 
   it('promotes a healthy v2 step by step to 0-100 and exits 0', async () => {
-    const result = await runScript('canary.sh', ['--url', healthy.gatewayUrl, ...fastCanary, '--steps', '10,50,100'], {
-      timeoutMs: 240_000,
-    });
+    const result = await runScript(
+      'canary.sh',
+      ['--url', healthy.gatewayUrl, ...fastCanary, '--steps', '10,50,100'],
+      {
+        timeoutMs: 240_000,
+      },
+    );
 
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain(`target: local (the gateway at ${healthy.gatewayUrl} answers GET /__mesh)`);
+    expect(result.stderr).toContain(
+      `target: local (the gateway at ${healthy.gatewayUrl} answers GET /__mesh)`,
+    );
     const rows = reportRows(result.stdout);
-    expect(rows.map((row) => row.split(/\s+/).slice(1, 3).join(' '))).toEqual(['10% 90/10', '50% 50/50', '100% 0/100']);
+    expect(rows.map((row) => row.split(/\s+/).slice(1, 3).join(' '))).toEqual([
+      '10% 90/10',
+      '50% 50/50',
+      '100% 0/100',
+    ]);
     for (const row of rows) expect(row).toMatch(/100%\s+\S+ms\s+cli\s+pass$/);
     expect(result.stdout).toContain('PROMOTED: v2 takes 100 % (0-100) after 3 check(s), 0 failed');
     expect(await meshWeights(healthy)).toEqual({ v1: 0, v2: 100 });
@@ -60,7 +70,9 @@ describe('canary.sh on the local stack', () => {
     const failures = rows.filter((row) => /FAIL: success rate [\d.]+ % < 99 %$/.test(row));
     expect(failures).toHaveLength(2); // the default --max-failed-checks
     expect(rows.at(-1)).toMatch(/^-\s+0%\s+100\/0 .* rolled back$/);
-    expect(result.stdout).toMatch(/ROLLED BACK to 100-0 \(all traffic to v1\) after 2 failed check\(s\); v2 reached \d+ %/);
+    expect(result.stdout).toMatch(
+      /ROLLED BACK to 100-0 \(all traffic to v1\) after 2 failed check\(s\); v2 reached \d+ %/,
+    );
     expect(await meshWeights(faulty)).toEqual({ v1: 100, v2: 0 });
   });
 });
@@ -113,7 +125,10 @@ describe('canary.sh in a cluster, judged by Prometheus', () => {
       const value = query.includes('histogram_quantile') ? canaryMetrics.p99 : canaryMetrics.successRate;
       response.setHeader('content-type', 'application/json');
       response.end(
-        JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [0, String(value)] }] } }),
+        JSON.stringify({
+          status: 'success',
+          data: { resultType: 'vector', result: [{ metric: {}, value: [0, String(value)] }] },
+        }),
       );
     });
     await new Promise<void>((resolve) => prometheus.listen(0, '127.0.0.1', resolve));
@@ -160,11 +175,19 @@ describe('canary.sh in a cluster, judged by Prometheus', () => {
       [50, 50],
       [0, 100],
     ]);
-    for (const call of standIn.mutations()) expect(command(call)).toMatch(/^patch virtualservice movie-backend --type=json/);
-    for (const row of reportRows(result.stdout)) expect(row).toMatch(/100\.00%\s+42\.00ms\s+prometheus\s+pass$/);
-    expect(queries.some((q) => q.startsWith('100 * sum(rate(istio_requests_total{reporter="destination"'))).toBe(true);
+    for (const call of standIn.mutations())
+      expect(command(call)).toMatch(/^patch virtualservice movie-backend --type=json/);
+    for (const row of reportRows(result.stdout))
+      expect(row).toMatch(/100\.00%\s+42\.00ms\s+prometheus\s+pass$/);
+    expect(
+      queries.some((q) => q.startsWith('100 * sum(rate(istio_requests_total{reporter="destination"')),
+    ).toBe(true);
     expect(queries.some((q) => q.includes('istio_request_duration_milliseconds_bucket'))).toBe(true);
-    expect(queries.every((q) => q.includes('destination_workload_namespace="movies",destination_workload="movie-backend-v2"'))).toBe(true);
+    expect(
+      queries.every((q) =>
+        q.includes('destination_workload_namespace="movies",destination_workload="movie-backend-v2"'),
+      ),
+    ).toBe(true);
   });
 
   it('rolls back with a 100-0 patch when Prometheus reports the canary failing', async () => {
@@ -181,6 +204,8 @@ describe('canary.sh in a cluster, judged by Prometheus', () => {
       [100, 0],
     ]);
     expect(result.stdout).toContain('FAIL: success rate 91.50 % < 99 %');
-    expect(result.stdout).toContain('ROLLED BACK to 100-0 (all traffic to v1) after 1 failed check(s); v2 reached 50 %');
+    expect(result.stdout).toContain(
+      'ROLLED BACK to 100-0 (all traffic to v1) after 1 failed check(s); v2 reached 50 %',
+    );
   });
 });

@@ -16,7 +16,8 @@ afterEach(() => {
   standIn = undefined;
 });
 
-const annotationsOf = (s: StandIn, name = 'movies') => s.object('Namespace', name)?.metadata.annotations ?? {};
+const annotationsOf = (s: StandIn, name = 'movies') =>
+  s.object('Namespace', name)?.metadata.annotations ?? {};
 
 describe('deploy.sh apply', () => {
   it('checks prerequisites, applies the overlay, records it on the namespace it created, and prints the split', async () => {
@@ -64,7 +65,12 @@ describe('deploy.sh apply', () => {
 
   it.each([
     [{ context: null }, 78, 'kubectl has no current context', 'kubectl config use-context'],
-    [{ reachable: false }, 69, "the API server of context 'kind-movies' does not answer", 'kubectl cluster-info'],
+    [
+      { reachable: false },
+      69,
+      "the API server of context 'kind-movies' does not answer",
+      'kubectl cluster-info',
+    ],
     [
       { crds: ['gateways.networking.istio.io'] },
       69,
@@ -99,7 +105,9 @@ describe('deploy.sh apply', () => {
     const result = await runScript('deploy.sh', ['apply', '100-0'], { env: standIn.env });
 
     expect(result.code).toBe(78);
-    expect(result.stderr).toContain('namespace movies has no sidecar injection label (istio-injection=<unset>)');
+    expect(result.stderr).toContain(
+      'namespace movies has no sidecar injection label (istio-injection=<unset>)',
+    );
     expect(result.stderr).toContain('kubectl label namespace movies istio-injection=enabled --overwrite');
   });
 
@@ -108,13 +116,17 @@ describe('deploy.sh apply', () => {
     const result = await runScript('deploy.sh', ['apply', '90-10'], { env: standIn.env });
 
     expect(result.code).toBe(64);
-    expect(result.stderr).toContain("unknown overlay '90-10' (available: 0-100 100-0 50-50 80-20 fault-injection");
+    expect(result.stderr).toContain(
+      "unknown overlay '90-10' (available: 0-100 100-0 50-50 80-20 fault-injection",
+    );
     expect(standIn.calls()).toEqual([]);
   });
 
   it('moves every object to NAMESPACE when it is not movies', async () => {
     standIn = createStandIn({ crds: [...istioCrds] });
-    const result = await runScript('deploy.sh', ['apply', '50-50'], { env: { ...standIn.env, NAMESPACE: 'shop' } });
+    const result = await runScript('deploy.sh', ['apply', '50-50'], {
+      env: { ...standIn.env, NAMESPACE: 'shop' },
+    });
 
     expect(result.code, result.stderr).toBe(0);
     const calls = standIn.calls();

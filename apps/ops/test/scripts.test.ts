@@ -26,17 +26,20 @@ afterEach(() => {
 });
 
 describe('every script', () => {
-  it.each(ownScripts)('%s --help prints its usage and environment on stdout, exits 0, calls nothing', async (script) => {
-    standIn = createStandIn({});
-    const result = await runScript(script, ['--help'], { env: standIn.env });
+  it.each(ownScripts)(
+    '%s --help prints its usage and environment on stdout, exits 0, calls nothing',
+    async (script) => {
+      standIn = createStandIn({});
+      const result = await runScript(script, ['--help'], { env: standIn.env });
 
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^Usage: ${script.replace('.', '\\.')}`));
-    expect(result.stdout).toContain('NAMESPACE');
-    expect(result.stdout).toContain('KUBECTL');
-    expect(result.stderr).toBe('');
-    expect(standIn.calls()).toEqual([]);
-  });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`^Usage: ${script.replace('.', '\\.')}`));
+      expect(result.stdout).toContain('NAMESPACE');
+      expect(result.stdout).toContain('KUBECTL');
+      expect(result.stderr).toBe('');
+      expect(standIn.calls()).toEqual([]);
+    },
+  );
 
   it('passes ShellCheck: scripts/, scripts/lib/ and .ci/run', async () => {
     const files = [
@@ -47,16 +50,27 @@ describe('every script', () => {
       join(repoRoot, '.ci/run'),
     ];
     expect(files.map((file) => file.slice(repoRoot.length + 1))).toEqual(
-      expect.arrayContaining([...ownScripts.map((s) => `scripts/${s}`), 'scripts/test-traffic.sh', 'scripts/lib/common.sh', '.ci/run']),
+      expect.arrayContaining([
+        ...ownScripts.map((s) => `scripts/${s}`),
+        'scripts/test-traffic.sh',
+        'scripts/lib/common.sh',
+        '.ci/run',
+      ]),
     );
     // -x follows `source`; a finding makes shellcheck exit 1 and this call throw with the report.
-    const { stdout } = await execFileAsync('shellcheck', ['-x', '--severity=style', ...files], { cwd: repoRoot });
+    const { stdout } = await execFileAsync('shellcheck', ['-x', '--severity=style', ...files], {
+      cwd: repoRoot,
+    });
     expect(stdout).toBe('');
   });
 });
 
 /** Runs a script on a pseudo-terminal (util-linux `script`), typing `input`; returns the terminal transcript. */
-function onTerminal(commandLine: string, input: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+function onTerminal(
+  commandLine: string,
+  input: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['--quiet', '--return', '--command', commandLine, '/dev/null'], {
       env: { ...process.env, NO_COLOR: '1', ...env },

@@ -49,9 +49,9 @@ describe('create-secret.sh', () => {
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toContain('secret/tmdb-api-key configured');
     expect(standIn.state().objects.filter((o) => o.kind === 'Secret')).toHaveLength(1);
-    expect((standIn.object('Secret', 'tmdb-api-key') as { data?: Record<string, string> }).data?.TMDB_API_KEY).toBe(
-      base64Key,
-    );
+    expect(
+      (standIn.object('Secret', 'tmdb-api-key') as { data?: Record<string, string> }).data?.TMDB_API_KEY,
+    ).toBe(base64Key);
   });
 
   it.each([
@@ -59,7 +59,9 @@ describe('create-secret.sh', () => {
     [{ TMDB_API_KEY: 'two words' }, 78, 'contains spaces or control characters'],
   ])('refuses %j without calling kubectl', async (extraEnv, code, message) => {
     standIn = createStandIn(await deployedCluster('80-20'));
-    const result = await runScript('create-secret.sh', [], { env: { ...standIn.env, TMDB_API_KEY: '', ...extraEnv } });
+    const result = await runScript('create-secret.sh', [], {
+      env: { ...standIn.env, TMDB_API_KEY: '', ...extraEnv },
+    });
 
     expect(result.code).toBe(code);
     expect(result.stderr).toContain(message);
@@ -78,7 +80,9 @@ describe('create-secret.sh', () => {
     const result = await runScript('create-secret.sh', [], { env: { ...standIn.env, TMDB_API_KEY: key } });
 
     expect(result.code).toBe(78);
-    expect(result.stderr).toContain('namespace movies does not exist. Deploy first: scripts/deploy.sh deploy');
+    expect(result.stderr).toContain(
+      'namespace movies does not exist. Deploy first: scripts/deploy.sh deploy',
+    );
     expect(standIn.mutations()).toEqual([]);
   });
 });
@@ -101,7 +105,14 @@ describe('cleanup.sh', () => {
     }
     const manifests = mutations[0]?.stdin ?? '';
     expect(manifests).not.toContain('kind: Namespace');
-    for (const kind of ['Deployment', 'Service', 'VirtualService', 'DestinationRule', 'Gateway', 'PeerAuthentication']) {
+    for (const kind of [
+      'Deployment',
+      'Service',
+      'VirtualService',
+      'DestinationRule',
+      'Gateway',
+      'PeerAuthentication',
+    ]) {
       expect(manifests).toContain(`kind: ${kind}`);
     }
     expect(standIn.state().objects).toEqual([]);

@@ -3,10 +3,12 @@
  * gateway, routed by the k8s/ overlays. Statistical checks use the CLI's own chi-square at α = 0.001 plus a
  * generous independent bound (± 4 percentage points over 2 000 requests is more than 4 standard deviations).
  */
+import { spawn } from 'node:child_process';
 import { type LocalStack, startLocalStack } from '@movies/gateway/testing';
+import { repoRoot } from '@movies/mesh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestReport } from '../src/commands/test.js';
-import { parseJson, runCli } from './support/run-cli.js';
+import { cliPath, parseJson, runCli, tsxBin } from './support/run-cli.js';
 
 let stack: LocalStack;
 
@@ -115,6 +117,37 @@ describe('traffic CLI on the local stack', () => {
     expect(updates.at(-1)).toMatch(/configured 80 %.*v2 [\d.]+ % \(configured 20 %\).*req\/s.*p99/);
     expect(result.stdout).not.toContain('\x1b['); // no cursor moves into a pipe
     expect(result.stdout).toMatch(/monitor stopped after \d+ updates, \d+ requests sent/);
+  }, 120_000);
+
+  it('monitor shows a switch made elsewhere, and stops cleanly on Ctrl-C (SIGINT)', async () => {
+    const child = spawn(tsxBin, [cliPath, 'monitor', '--interval', '300', '--url', stack.gatewayUrl], {
+      cwd: repoRoot,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const waitFor = async (pattern: RegExp, what: string) => {
+      const deadline = Date.now() + 60_000;
+      while (!pattern.test(stdout)) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no ${what} in:\n${stdout}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    try {
+      await waitFor(/routing 80-20/, 'first update');
+      await stack.gateway.useOverlay('50-50');
+      await waitFor(/\(configured 50 %\).*routing 50-50/, 'update after the switch');
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(stdout).toMatch(/monitor stopped after \d+ updates/);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await stack.gateway.useOverlay('80-20');
+    }
   }, 120_000);
 
   it('set 90 5 is refused with exit 64 and changes nothing', async () => {

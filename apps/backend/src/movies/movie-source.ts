@@ -15,20 +15,20 @@ export interface MovieSource {
   movie(id: number, trace: PropagatedHeaders): Promise<Sourced<{ movie: Movie }> | undefined>;
   home(perGenre: number, trace: PropagatedHeaders): Promise<Sourced<HomeFeed>>;
   /** A ready-serialised listing, when the source can answer without I/O (the bundled catalogue). */
-  listJson?(query: ListQuery): string;
+  listJson?(query: ListQuery): Buffer;
 }
 
 export class BundledMovieSource implements MovieSource {
   readonly currentSource = 'bundled';
   /** The catalogue never changes at run time, so a listing's JSON can be reused until evicted. */
-  private readonly listBodies = new LRUCache<string, string>({ max: 2000 });
+  private readonly listBodies = new LRUCache<string, Buffer>({ max: 2000 });
   constructor(private readonly catalogue: Catalogue) {}
 
-  listJson(query: ListQuery): string {
+  listJson(query: ListQuery): Buffer {
     const key = `${query.genre ?? ''}|${query.sort}|${query.page}|${query.perPage}|${query.q ?? ''}`;
     let body = this.listBodies.get(key);
     if (body === undefined) {
-      body = JSON.stringify({ ...this.catalogue.list(query), source: 'bundled' });
+      body = Buffer.from(JSON.stringify({ ...this.catalogue.list(query), source: 'bundled' }));
       this.listBodies.set(key, body);
     }
     return body;

@@ -53,7 +53,12 @@ export function moviesRouter(deps: {
       }
       const listQuery = { page: query.page, perPage: query.per_page, sort: query.sort, genre: query.genre, q: query.q };
       if (source.listJson) {
-        res.set('x-data-source', 'bundled').type('json').send(source.listJson(listQuery));
+        // Hot path (and the benchmarked one): pre-serialised bytes, skipping res.send's per-request work.
+        const body = source.listJson(listQuery);
+        res.setHeader('x-data-source', 'bundled');
+        res.setHeader('content-type', 'application/json; charset=utf-8');
+        res.setHeader('content-length', body.length);
+        res.end(body);
         return;
       }
       const page = await source.list(listQuery, traceOf(req));

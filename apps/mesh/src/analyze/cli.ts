@@ -6,16 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { listOverlays, parseManifests } from '../overlays.js';
 import { progressBar } from '../progress.js';
-import {
-  analyzeObjects,
-  analyzeOverlay,
-  CHECKS,
-  type Finding,
-  formatFinding,
-  hasErrors,
-  type OverlayAnalysis,
-  splitFromName,
-} from './index.js';
+import { splitFromName } from './expected-split.js';
+import type { Finding, OverlayAnalysis } from './index.js';
 
 const USAGE = `usage: analyze [overlay|all] [--rendered] [--json]
        analyze --file manifests.yaml [--split 80-20] [--json]
@@ -63,7 +55,11 @@ function parseArgs(argv: string[]): Args {
 
 class UsageError extends Error {}
 
-function printFindings(label: string, findings: readonly Finding[]): void {
+function printFindings(
+  label: string,
+  findings: readonly Finding[],
+  formatFinding: (finding: Finding) => string,
+): void {
   if (findings.length === 0) {
     console.log(`ok    ${label}`);
     return;
@@ -75,6 +71,8 @@ function printFindings(label: string, findings: readonly Finding[]): void {
 
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
+  // Loaded after the arguments are checked: the schemas take seconds to load, a usage error should not wait.
+  const { analyzeObjects, analyzeOverlay, CHECKS, formatFinding, hasErrors } = await import('./index.js');
   if (args.list) {
     for (const [id, description] of Object.entries(CHECKS)) console.log(`${id.padEnd(30)} ${description}`);
     return 0;
@@ -86,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
       overlay: args.split,
     });
     if (args.json) console.log(JSON.stringify({ file: args.file, findings }, null, 2));
-    else printFindings(`${args.file} (${objects.length} objects)`, findings);
+    else printFindings(`${args.file} (${objects.length} objects)`, findings, formatFinding);
     return hasErrors(findings) ? 1 : 0;
   }
   const overlays = args.target === 'all' ? listOverlays() : [args.target];
@@ -114,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
   } else {
     for (const { overlay, objects, splitFrom, findings } of analyses) {
       const built = splitFrom && splitFrom !== overlay ? `, on ${splitFrom}` : '';
-      printFindings(`${overlay} (${objects.length} objects${built})`, findings);
+      printFindings(`${overlay} (${objects.length} objects${built})`, findings, formatFinding);
     }
     const failed = analyses.filter((analysis) => hasErrors(analysis.findings)).length;
     console.log(

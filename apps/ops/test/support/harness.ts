@@ -26,7 +26,12 @@ export const istioCrds = [
 export type KubeObject = Record<string, unknown> & {
   kind: string;
   apiVersion: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
 };
 
 export interface ClusterState {
@@ -41,7 +46,17 @@ export interface KubectlCall {
   stdin?: string;
 }
 
-const mutatingVerbs = new Set(['apply', 'patch', 'delete', 'label', 'annotate', 'replace', 'scale', 'edit', 'set']);
+const mutatingVerbs = new Set([
+  'apply',
+  'patch',
+  'delete',
+  'label',
+  'annotate',
+  'replace',
+  'scale',
+  'edit',
+  'set',
+]);
 
 /** A call that changes the cluster: create without --dry-run=client counts, create --dry-run=client does not. */
 export function isMutation(call: KubectlCall): boolean {
@@ -133,7 +148,11 @@ export interface RunOptions {
 }
 
 /** Runs scripts/<name> with stdin from `input` (or /dev/null): never a terminal, as in CI. */
-export function runScript(name: string, args: readonly string[], options: RunOptions = {}): Promise<ScriptResult> {
+export function runScript(
+  name: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<ScriptResult> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...process.env, NO_COLOR: '1', ...options.env })) {
     if (value !== undefined) env[key] = value;
@@ -150,8 +169,12 @@ export function runScript(name: string, args: readonly string[], options: RunOpt
     });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${name} ${args.join(' ')} did not finish in ${options.timeoutMs ?? 60_000} ms\n${stderr}`));
-    }, options.timeoutMs ?? 60_000);
+      reject(
+        new Error(
+          `${name} ${args.join(' ')} did not finish in ${options.timeoutMs ?? 120_000} ms\n${stderr}`,
+        ),
+      );
+    }, options.timeoutMs ?? 120_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -43,7 +43,14 @@ const RESOURCES = {
   gateway: ['Gateway', 'gateways', 'networking.istio.io'],
   customresourcedefinition: ['CustomResourceDefinition', 'customresourcedefinitions', 'apiextensions.k8s.io'],
 };
-const ALIASES = { ns: 'namespace', svc: 'service', deploy: 'deployment', vs: 'virtualservice', dr: 'destinationrule', crd: 'customresourcedefinition' };
+const ALIASES = {
+  ns: 'namespace',
+  svc: 'service',
+  deploy: 'deployment',
+  vs: 'virtualservice',
+  dr: 'destinationrule',
+  crd: 'customresourcedefinition',
+};
 const CLUSTER_SCOPED = new Set(['Namespace', 'CustomResourceDefinition']);
 
 function resource(name) {
@@ -236,7 +243,8 @@ function applyJsonPatch(document, operations) {
         }
         break;
       case 'replace':
-        if (!(key in parent)) return { error: `replace operation does not apply: doc is missing key: ${operation.path}` };
+        if (!(key in parent))
+          return { error: `replace operation does not apply: doc is missing key: ${operation.path}` };
         parent[key] = operation.value;
         break;
       case 'add':
@@ -375,7 +383,12 @@ switch (verb) {
     if (flags.kustomize || flags.filename) {
       for (const object of inputObjects()) {
         checkNamespace(object);
-        targets.push({ kind: object.kind, group: groupOf(object), name: object.metadata.name, ns: object.metadata.namespace ?? namespace });
+        targets.push({
+          kind: object.kind,
+          group: groupOf(object),
+          name: object.metadata.name,
+          ns: object.metadata.namespace ?? namespace,
+        });
       }
     } else {
       const { kind, group } = resource(rest[0]);
@@ -415,8 +428,14 @@ switch (verb) {
         continue;
       }
       const [key, value] = pair.split('=');
-      if (object.metadata[field][key] !== undefined && object.metadata[field][key] !== value && !flags.overwrite) {
-        fail(`error: '${key}' already has a value (${object.metadata[field][key]}), and --overwrite is false`);
+      if (
+        object.metadata[field][key] !== undefined &&
+        object.metadata[field][key] !== value &&
+        !flags.overwrite
+      ) {
+        fail(
+          `error: '${key}' already has a value (${object.metadata[field][key]}), and --overwrite is false`,
+        );
       }
       object.metadata[field][key] = value;
     }
