@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import type { Movie } from '../src/catalogue/schema.js';
+import { BundledMovieSource } from '../src/movies/movie-source.js';
 import { fixtureCatalogue, testApp } from './helpers.js';
 
 const { app } = testApp();
@@ -83,6 +84,21 @@ describe('GET /movies', () => {
     expect(hindi.body.results.map((movie: Movie) => movie.id)).toEqual([360814]);
     const combined = await request(app).get('/movies?q=d&genre=28&sort=oldest').expect(200);
     expect(combined.body.results.map((movie: Movie) => movie.title)).toEqual(['Deewaar', 'Dangal']);
+  });
+
+  it('answers HEAD with headers and no body', async () => {
+    const res = await request(app).head('/movies?page=1').expect(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(Number(res.headers['content-length'])).toBeGreaterThan(100);
+    expect(res.text ?? '').toBe('');
+  });
+
+  it('serves repeated listings byte-identical (pre-serialised) and distinct queries distinctly', async () => {
+    const first = await request(app).get('/movies?sort=title&per_page=2').expect(200);
+    const again = await request(app).get('/movies?sort=title&per_page=2').expect(200);
+    const other = await request(app).get('/movies?sort=title&per_page=2&page=2').expect(200);
+    expect(again.text).toBe(first.text);
+    expect(other.body.results[0].id).not.toBe(first.body.results[0].id);
   });
 
   it('treats a blank q as no search', async () => {
@@ -168,6 +184,20 @@ describe('bad input', () => {
     const res = await request(app).get('/movies/%E0%A4%A').expect(400);
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(js|ts):\d+/);
     expect(res.body.error.code).toBe('bad_request');
+  });
+
+  it('turns an unexpected error into a generic 500 and logs it', async () => {
+    const catalogue = fixtureCatalogue('bollywood');
+    const broken = new BundledMovieSource(catalogue);
+    broken.movie = async () => {
+      throw new Error('database password is hunter2');
+    };
+    const { app: failing, log } = testApp({ catalogue, source: broken });
+    const res = await request(failing).get('/movies/19404').expect(500);
+    expect(res.body).toEqual({ error: { code: 'internal_error', message: 'Internal server error' } });
+    expect(res.text).not.toContain('hunter2');
+    expect(res.headers['x-catalogue']).toBe('bollywood');
+    expect(log.lines().some((line) => line.level === 'error' && line.msg === 'unhandled error')).toBe(true);
   });
 
   it.each([

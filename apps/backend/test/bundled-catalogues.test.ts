@@ -32,7 +32,12 @@ describe.each(CASES)('the bundled $dataDir catalogue', ({ dataDir, catalogue: na
   it(`answers ${version}'s identity and lists it`, async () => {
     const { app } = testApp({ catalogue, serviceVersion: version });
     const identity = await request(app).get('/').expect(200);
-    expect(identity.body).toMatchObject({ service: 'movie-backend', version, catalogue: name, source: 'bundled' });
+    expect(identity.body).toMatchObject({
+      service: 'movie-backend',
+      version,
+      catalogue: name,
+      source: 'bundled',
+    });
     expect(identity.body.message).toContain(name);
     expect(identity.headers['x-backend-version']).toBe(version);
     expect(identity.headers['x-catalogue']).toBe(name);
@@ -49,12 +54,15 @@ describe('the real server process with each bundled catalogue', () => {
     await Promise.all(servers.map((server) => server.stop()));
   });
 
-  it.each(CASES)('DATA_DIR=$dataDir SERVICE_VERSION=$version says $catalogue', async ({ dataDir, catalogue, version }) => {
-    const server = await startServer({ DATA_DIR: dataDir, SERVICE_VERSION: version });
-    servers.push(server);
-    const res = await fetch(`${server.url}/`);
-    expect(res.headers.get('x-backend-version')).toBe(version);
-    expect(res.headers.get('x-catalogue')).toBe(catalogue);
-    expect(await res.text()).toContain(catalogue);
-  });
+  it.each(CASES)(
+    'DATA_DIR=$dataDir SERVICE_VERSION=$version says $catalogue',
+    async ({ dataDir, catalogue, version }) => {
+      const server = await startServer({ DATA_DIR: dataDir, SERVICE_VERSION: version });
+      servers.push(server);
+      const res = await fetch(`${server.url}/`);
+      expect(res.headers.get('x-backend-version')).toBe(version);
+      expect(res.headers.get('x-catalogue')).toBe(catalogue);
+      expect(await res.text()).toContain(catalogue);
+    },
+  );
 });

@@ -1,16 +1,13 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../src/catalogue/load.js';
 import type { CatalogueFile } from '../src/catalogue/schema.js';
 import { FAKE_V3_KEY, FAKE_V4_TOKEN, type FakeTmdb, startFakeTmdb } from './fake-tmdb-server.js';
-import { BACKEND_ROOT } from './helpers.js';
+import { BACKEND_ROOT, TSX_LOADER, trackChild } from './helpers.js';
 
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const CLI = path.join(BACKEND_ROOT, 'src', 'tmdb', 'refresh-cli.ts');
 const BUNDLED_FILES = ['bollywood-data', 'hollywood-data'].map((dir) =>
   path.join(BACKEND_ROOT, 'data', dir, 'catalogue.json'),
@@ -33,11 +30,13 @@ beforeEach(() => {
 });
 
 function refresh(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, CLI, ...args], {
-    cwd: scratch,
-    env: { PATH: process.env.PATH ?? '', TMDB_API_KEY: FAKE_V3_KEY, TMDB_BASE_URL: fake.url, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = trackChild(
+    spawn(process.execPath, ['--import', TSX_LOADER, CLI, ...args], {
+      cwd: scratch,
+      env: { PATH: process.env.PATH ?? '', TMDB_API_KEY: FAKE_V3_KEY, TMDB_BASE_URL: fake.url, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => {

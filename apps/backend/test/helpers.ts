@@ -14,7 +14,18 @@ import { createLogger, type Logger } from '../src/observability/logger.js';
 export const BACKEND_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const FIXTURES = path.join(BACKEND_ROOT, 'test', 'fixtures');
 export const fixtureDir = (name: string) => path.join(FIXTURES, name);
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+export const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+/** Every process a test starts, so none outlives the test run even when a test times out or the worker dies. */
+const liveChildren = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of liveChildren) child.kill('SIGKILL');
+});
+export function trackChild<T extends ChildProcess>(child: T): T {
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
+  return child;
+}
 const SERVER_ENTRY = path.join(BACKEND_ROOT, 'src', 'server.ts');
 
 export function fixtureCatalogue(name: 'bollywood' | 'hollywood' = 'bollywood'): Catalogue {
@@ -91,12 +102,14 @@ export function runServerProcess(env: Record<string, string>): {
   stderr: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 } {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, SERVER_ENTRY], {
-    // A clean environment and a cwd without a .env: nothing from the developer's setup leaks into the test.
-    cwd: os.tmpdir(),
-    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = trackChild(
+    spawn(process.execPath, ['--import', TSX_LOADER, SERVER_ENTRY], {
+      // A clean environment and a cwd without a .env: nothing from the developer's setup leaks into the test.
+      cwd: os.tmpdir(),
+      env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   let out = '';
   let err = '';
   child.stdout?.on('data', (chunk) => {

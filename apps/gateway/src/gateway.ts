@@ -16,6 +16,7 @@ import {
   decideFault,
   destinationKey,
   type HttpRoute,
+  listOverlays,
   matchRequest,
   OverlayError,
   parseDuration,
@@ -35,6 +36,7 @@ import { type AccessLogSink, formatAccessLog, stdoutSink } from './access-log.js
 import { backoffMs, isIdempotent, retryPolicyOf } from './retry-policy.js';
 import {
   createRoutingTable,
+  OverlayLoader,
   RoutingError,
   type RoutingTable,
   tableFromOverlay,
@@ -57,6 +59,8 @@ export interface GatewayOptions {
   accessLog?: boolean | AccessLogSink;
   /** How to render overlays (kubectl, or false for the committed k8s/rendered fallback). */
   render?: RenderOptions;
+  /** Render every overlay in the background after start, so a first switch to any of them is instant. */
+  prerender?: boolean;
 }
 
 export interface MeshState {
@@ -295,7 +299,7 @@ function classifyError(error: unknown, reasons: { timeout: boolean; perTry: bool
 
 export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
   const upstreams = resolveUpstreams(options.upstreams);
-  const render = options.render ?? {};
+  const loader = new OverlayLoader(options.render);
   const log: AccessLogSink | undefined =
     options.accessLog === false
       ? undefined
@@ -308,7 +312,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         { source: 'custom', overlay: undefined, via: 'inline', virtualServices: options.virtualServices },
         upstreams,
       )
-    : await tableFromOverlay(options.overlay ?? '80-20', upstreams, render);
+    : await tableFromOverlay(options.overlay ?? '80-20', upstreams, loader);
 
   const pools = new Map<string, Pool>();
   const poolFor = (origin: string): Pool => {
@@ -335,7 +339,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     switching = run.catch(() => undefined);
     return run;
   };
-  const useOverlay = (name: string) => switchTo(() => tableFromOverlay(name, upstreams, render));
+  const useOverlay = (name: string) => switchTo(() => tableFromOverlay(name, upstreams, loader));
   const useWeights = (weights: Record<string, number>) =>
     switchTo((current) => tableWithWeights(current, weights, upstreams));
 
@@ -685,6 +689,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     });
   });
   const { port } = server.address() as AddressInfo;
+  if (options.prerender) void loader.prerender(listOverlays());
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
   let closing: Promise<void> | undefined;

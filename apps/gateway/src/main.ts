@@ -21,7 +21,7 @@ async function main(): Promise<void> {
 
   let gateway: Awaited<ReturnType<typeof startGateway>>;
   try {
-    gateway = await startGateway(config);
+    gateway = await startGateway({ ...config, prerender: true });
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'EADDRINUSE')

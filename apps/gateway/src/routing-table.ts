@@ -3,8 +3,11 @@
  * per-subset counters of the requests it routed. The gateway swaps whole tables, so a request that started on
  * one table finishes on it, and the counters of a table mean "since this table took over".
  */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   type Destination,
+  k8sDir,
   type LoadedOverlay,
   loadOverlay,
   matchRequest,
@@ -87,12 +90,59 @@ export function createRoutingTable(from: TableSource, upstreams: UpstreamMap): R
   };
 }
 
+/** mtime and size of every file under k8s/: changes whenever a manifest an overlay could use changes. */
+function k8sFingerprint(): string {
+  const parts: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else {
+        const stat = statSync(path);
+        parts.push(`${path}:${stat.mtimeMs}:${stat.size}`);
+      }
+    }
+  };
+  try {
+    walk(k8sDir);
+  } catch {
+    // A file vanished mid-walk: an unmatchable fingerprint forces a fresh render.
+    return String(Math.random());
+  }
+  return parts.join('|');
+}
+
+/**
+ * Renders overlays through @movies/mesh and remembers the result until a file under k8s/ changes, so a live
+ * switch to an overlay seen before (or pre-rendered) takes effect at once instead of after a kubectl run.
+ */
+export class OverlayLoader {
+  private readonly cache = new Map<string, { fingerprint: string; loaded: Promise<LoadedOverlay> }>();
+
+  constructor(private readonly render: RenderOptions = {}) {}
+
+  load(name: string): Promise<LoadedOverlay> {
+    const fingerprint = k8sFingerprint();
+    const cached = this.cache.get(name);
+    if (cached && cached.fingerprint === fingerprint) return cached.loaded;
+    const loaded = loadOverlay(name, this.render);
+    this.cache.set(name, { fingerprint, loaded });
+    loaded.catch(() => this.cache.delete(name));
+    return loaded;
+  }
+
+  /** Renders the named overlays one after another in the background; failures surface when one is used. */
+  async prerender(names: readonly string[]): Promise<void> {
+    for (const name of names) await this.load(name).catch(() => undefined);
+  }
+}
+
 export async function tableFromOverlay(
   overlay: string,
   upstreams: UpstreamMap,
-  render: RenderOptions = {},
+  loader: OverlayLoader,
 ): Promise<RoutingTable> {
-  const loaded = await loadOverlay(overlay, render);
+  const loaded = await loader.load(overlay);
   return createRoutingTable(
     { source: overlay, overlay, via: loaded.via, virtualServices: loaded.virtualServices },
     upstreams,

@@ -91,6 +91,8 @@ export interface BackendProcess {
   /** Starts it again on the same port and waits for /readyz. */
   start(): Promise<void>;
   isRunning(): boolean;
+  /** The process id while it runs. */
+  pid(): number | undefined;
 }
 
 export interface BackendOptions {
@@ -185,7 +187,15 @@ export async function startBackend(options: BackendOptions): Promise<BackendProc
   };
 
   if (options.start !== false) await start();
-  return { version: options.version, url, port, stop, start, isRunning: () => child !== undefined };
+  return {
+    version: options.version,
+    url,
+    port,
+    stop,
+    start,
+    isRunning: () => child !== undefined,
+    pid: () => child?.pid,
+  };
 }
 
 export interface LocalStackOptions {

@@ -6,7 +6,11 @@ async function liveVirtualService(overlay: string) {
   const objects = await renderedObjects(overlay);
   const vs = objects.find((o) => o.kind === 'VirtualService' && o.metadata.name === 'movie-backend');
   // What `kubectl get -o json` adds to the applied object; the plan must not trip over it.
-  return { ...vs, metadata: { ...vs?.metadata, resourceVersion: '4711', generation: 3 }, status: {} } as {
+  return {
+    ...vs,
+    metadata: { ...vs?.metadata, resourceVersion: '4711', generation: 3 },
+    status: {},
+  } as unknown as {
     spec: { http: Array<{ name?: string; match?: unknown; route: Array<Record<string, unknown>> }> };
   };
 }
@@ -36,7 +40,8 @@ describe('planShift', () => {
   });
 
   it('refuses weights that do not sum to 100 and objects that are not VirtualServices', async () => {
-    expect(() => planShift(liveVirtualService('80-20'), { v1: 90, v2: 20 })).toThrow(/sum to 100/);
+    const vs = await liveVirtualService('80-20');
+    expect(() => planShift(vs, { v1: 90, v2: 20 })).toThrow(/sum to 100/);
     expect(() => planShift({ kind: 'Service' }, { v1: 90, v2: 10 })).toThrow(
       /VirtualService \(unnamed\) is not supported/,
     );

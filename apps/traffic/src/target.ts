@@ -187,6 +187,6 @@ export function describeOrigin(origin: TargetOrigin): string {
     case 'nodeport':
       return 'istio-ingressgateway NodePort';
     case 'default':
-      return 'local gateway default';
+      return 'default target';
   }
 }

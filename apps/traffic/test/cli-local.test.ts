@@ -8,7 +8,7 @@ import { type LocalStack, startLocalStack } from '@movies/gateway/testing';
 import { repoRoot } from '@movies/mesh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestReport } from '../src/commands/test.js';
-import { cliPath, parseJson, runCli, tsxBin } from './support/run-cli.js';
+import { cliPath, parseJson, runCli, tsxLoader } from './support/run-cli.js';
 
 let stack: LocalStack;
 
@@ -107,7 +107,7 @@ describe('traffic CLI on the local stack', () => {
       '--duration',
       '2',
       '--interval',
-      '500',
+      '300',
       '--url',
       stack.gatewayUrl,
     ]);
@@ -120,7 +120,10 @@ describe('traffic CLI on the local stack', () => {
   }, 120_000);
 
   it('monitor shows a switch made elsewhere, and stops cleanly on Ctrl-C (SIGINT)', async () => {
-    const child = spawn(tsxBin, [cliPath, 'monitor', '--interval', '300', '--url', stack.gatewayUrl], {
+    // node with tsx's loader rather than the tsx wrapper, so SIGINT reaches the CLI itself as Ctrl-C would; the
+    // wrapper's signal relay gives up after 30 ms, which a loaded CI machine can exceed.
+    const args = ['--import', tsxLoader, cliPath, 'monitor', '--interval', '300', '--url', stack.gatewayUrl];
+    const child = spawn(process.execPath, args, {
       cwd: repoRoot,
       env: { ...process.env, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],

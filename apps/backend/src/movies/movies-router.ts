@@ -51,7 +51,13 @@ export function moviesRouter(deps: {
           `Invalid query parameter genre: unknown genre id ${query.genre}; see GET /genres`,
         );
       }
-      const listQuery = { page: query.page, perPage: query.per_page, sort: query.sort, genre: query.genre, q: query.q };
+      const listQuery = {
+        page: query.page,
+        perPage: query.per_page,
+        sort: query.sort,
+        genre: query.genre,
+        q: query.q,
+      };
       if (source.listJson) {
         // Hot path (and the benchmarked one): pre-serialised bytes, skipping res.send's per-request work.
         const body = source.listJson(listQuery);

@@ -33,7 +33,12 @@ export function RootLayout() {
       </a>
       <header className="site-header">
         <Link to="/" className="site-header__brand">
-          <span aria-hidden="true">🎬</span> Movie catalogue
+          <svg className="site-header__logo" viewBox="0 0 32 32" width="24" height="24" aria-hidden="true">
+            <rect width="32" height="32" rx="6" fill="#c2410c" />
+            <path d="M9 8h14v16H9z" fill="#fff" />
+            <path d="M14 12l6 4-6 4z" fill="#c2410c" />
+          </svg>
+          Movie catalogue
         </Link>
         <nav aria-label="Main" className="site-nav">
           <ul>

@@ -4,6 +4,7 @@
  * Renders overlays and prints every finding of the offline checks; exits 1 when any check fails.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { listOverlays, parseManifests } from '../overlays.js';
 import { progressBar } from '../progress.js';
 import { splitFromName } from './expected-split.js';
@@ -78,7 +79,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (args.file) {
-    const objects = parseManifests(readFileSync(args.file, 'utf8'), args.file);
+    // pnpm runs scripts in apps/mesh; INIT_CWD is where the user typed the command.
+    const file = resolve(process.env.INIT_CWD ?? process.cwd(), args.file);
+    const objects = parseManifests(readFileSync(file, 'utf8'), args.file);
+    if (objects.length === 0) throw new Error(`${args.file} holds no Kubernetes objects`);
     const findings = analyzeObjects(objects, {
       expectedSplit: args.split ? splitFromName(args.split) : undefined,
       overlay: args.split,

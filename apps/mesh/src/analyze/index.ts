@@ -32,7 +32,8 @@ export { httpRoutesAsVirtualServices, httpRouteToVirtualService } from './http-r
 
 /** Every check id, with what it guards (printed by `analyze --list`). */
 export const CHECKS: Record<string, string> = {
-  schema: 'every object matches its schema; unknown fields in Istio and Gateway API objects are errors',
+  schema:
+    'every object matches its schema (kubernetes-models, strict Istio/Gateway API); unknown fields are errors',
   'virtual-service-supported': 'every VirtualService/HTTPRoute can be read by the shared routing module',
   'subset-defined': "every route and mirror subset exists in the host's DestinationRule",
   'destination-host': 'every route destination is a Service of the namespace, on one of its ports',

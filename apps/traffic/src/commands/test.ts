@@ -133,6 +133,9 @@ export function formatTestReport(report: TestReport, colour: boolean): string {
     ...Object.entries(report.errors.byNetworkError).map(([code, n]) => `${code} × ${n}`),
   ];
   if (statusList.length > 0) lines.push(`  ${c.red(`errors: ${statusList.join(', ')}`)}`);
+  if (report.errors.total > 0 || report.unknown > 0) {
+    lines.push(c.dim('  (each 95 % interval is for the version’s share of the versioned answers only)'));
+  }
   if (report.unknown > 0) {
     lines.push(
       `  ${c.yellow(`${report.unknown} answers stated no version (no x-backend-version header or body field)`)}`,
@@ -186,7 +189,7 @@ export async function runTest(
   });
   if (!invocation.json) {
     process.stderr.write(
-      `target ${view.target.url} (${describeOrigin(view.target.origin)}, ${view.mode === 'local' ? 'local gateway' : 'cluster'})\n`,
+      `target ${view.target.url} (${describeOrigin(view.target.origin)}; ${view.mode === 'local' ? 'local gateway' : 'cluster'})\n`,
     );
   }
   const showProgress = invocation.progress && !invocation.json && Boolean(process.stderr.isTTY);

@@ -1,9 +1,12 @@
 /** Runs the REAL traffic CLI as a child process (through the repo's tsx), as a user or canary.sh would. */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { repoRoot } from '@movies/mesh';
 
 export const tsxBin = join(repoRoot, 'node_modules', '.bin', 'tsx');
+/** tsx's loader, for `node --import` when a test needs signals to reach the CLI process directly. */
+export const tsxLoader = pathToFileURL(join(repoRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 export const cliPath = join(repoRoot, 'apps', 'traffic', 'src', 'cli.ts');
 export const scriptPath = join(repoRoot, 'scripts', 'test-traffic.sh');
 

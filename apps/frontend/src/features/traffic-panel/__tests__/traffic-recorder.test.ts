@@ -36,6 +36,8 @@ describe('TrafficRecorder', () => {
     ]);
     expect(snapshot.p50).toBe(20);
     expect(snapshot.p99).toBe(50);
+    // While second 1 is still running, only second 0 is charted.
+    expect(recorder.snapshot(start + 1_800).buckets.map((bucket) => bucket.second)).toEqual([0]);
   });
 
   it('keeps only the chart window of buckets', () => {

@@ -36,7 +36,7 @@ export function TrafficShareChart({ buckets, versions, weights }: ChartProps) {
         {shown.map((version, index) => (
           <Line
             key={version}
-            type="monotone"
+            type="linear"
             dataKey={version}
             name={`${version} share`}
             stroke={versionColour(version, index)}
@@ -55,7 +55,8 @@ export function TrafficShareChart({ buckets, versions, weights }: ChartProps) {
                 strokeDasharray="6 4"
                 label={{
                   value: `${version} target ${weights[version]}%`,
-                  position: 'insideTopRight',
+                  // Alternate sides so equal targets (50-50) do not print on top of each other.
+                  position: index % 2 === 0 ? 'insideTopRight' : 'insideBottomRight',
                   fontSize: 12,
                 }}
               />

@@ -57,7 +57,7 @@ export function useTrafficGenerator(rate: number) {
     }, tickMs);
     credit = 1; // the first request goes out immediately
     const refresher = setInterval(() => {
-      setSnapshot(recorder.snapshot());
+      setSnapshot(recorder.snapshot(Date.now()));
       setInFlight(pending);
     }, refreshMs);
 
@@ -66,7 +66,7 @@ export function useTrafficGenerator(rate: number) {
       clearInterval(refresher);
       stopped = true;
       for (const controller of inFlightControllers) controller.abort();
-      setSnapshot(recorder.snapshot());
+      setSnapshot(recorder.snapshot(Date.now()));
       setInFlight(0);
     };
   }, [running]);

@@ -70,10 +70,16 @@ export class TrafficRecorder {
       this.latencies.splice(0, this.latencies.length - this.latencyWindow);
   }
 
-  snapshot(): TrafficSnapshot {
+  /**
+   * `now` leaves out the second still in progress: a bucket with a handful of answers would draw a misleading
+   * 100/0 spike at the right edge of the chart.
+   */
+  snapshot(now = Number.POSITIVE_INFINITY): TrafficSnapshot {
     const versions = [...this.byVersion.keys()].sort();
     const sorted = [...this.latencies].sort((a, b) => a - b);
+    const currentSecond = Math.floor((now - this.startedAt) / 1000);
     const buckets = [...this.buckets.entries()]
+      .filter(([second]) => second < currentSecond)
       .sort(([a], [b]) => a - b)
       .map(([second, bucket]) => {
         const answered = [...bucket.byVersion.values()].reduce((sum, n) => sum + n, 0);
