@@ -17,8 +17,15 @@ RUN --mount=type=cache,id=movies-pnpm-store,target=/pnpm/store \
     pnpm install --frozen-lockfile --offline --store-dir /pnpm/store --filter @movies/backend... --workspace-root
 COPY apps/backend apps/backend
 RUN pnpm --filter @movies/backend build
+# The runtime tree in one directory, so the runtime stage copies it in a single layer: production
+# node_modules from the deploy, plus dist/ and data/ side by side (the server finds
+# data/<DATA_DIR>/catalogue.json relative to its own file).
 RUN --mount=type=cache,id=movies-pnpm-store,target=/pnpm/store \
-    pnpm deploy --prod --offline --store-dir /pnpm/store --filter @movies/backend /out
+    pnpm deploy --prod --offline --store-dir /pnpm/store --filter @movies/backend /deploy \
+ && mkdir /app \
+ && mv /deploy/package.json /deploy/node_modules /app/ \
+ && cp -r apps/backend/dist apps/backend/data /app/ \
+ && rm -rf /deploy
 
 # ---- runtime: node + compiled server + prod node_modules + both bundled catalogues, nothing else ----
 FROM node:24-bookworm-slim
@@ -30,11 +37,7 @@ ENV NODE_ENV=production \
     DATA_DIR=bollywood-data \
     SERVICE_VERSION=v1
 WORKDIR /app
-COPY --from=build /out/package.json ./package.json
-COPY --from=build /out/node_modules ./node_modules
-# dist/ and data/ side by side: the server finds data/<DATA_DIR>/catalogue.json relative to its own file.
-COPY --from=build /repo/apps/backend/dist ./dist
-COPY --from=build /repo/apps/backend/data ./data
+COPY --from=build /app ./
 USER 10001:10001
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \

@@ -52,7 +52,7 @@ describe('docker/backend.Dockerfile', () => {
     const text = await read('docker/backend.Dockerfile');
     expect(text).toContain('PNPM_VERSION=12.4.2');
     expect(text).toMatch(/pnpm install --frozen-lockfile .*--filter @movies\/backend/);
-    expect(text).toMatch(/pnpm deploy --prod .*--filter @movies\/backend \/out/);
+    expect(text).toMatch(/pnpm deploy --prod .*--filter @movies\/backend \/deploy/);
   });
 
   it('runs node directly as a fixed non-root uid, with labels and a healthcheck', async () => {

@@ -9,6 +9,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
+import { httpRoutesAsVirtualServices } from './analyze/http-route.js';
 import { isVirtualService, parseVirtualService, type VirtualService } from './virtual-service.js';
 
 const execFileAsync = promisify(execFile);
@@ -125,13 +126,19 @@ export interface LoadedOverlay extends RenderedOverlay {
   virtualServices: VirtualService[];
 }
 
-/** Renders an overlay and returns its objects and the VirtualServices bound to the ingress gateway. */
+/**
+ * Renders an overlay and returns its objects and the routes of its ingress: the VirtualServices bound to
+ * istio-gateway or, for the Gateway API overlay, its HTTPRoutes read as VirtualServices.
+ */
 export async function loadOverlay(name: string, options: RenderOptions = {}): Promise<LoadedOverlay> {
   const rendered = await renderOverlay(name, options);
   const objects = parseManifests(rendered.yaml, `k8s/overlays/${name}`);
-  const virtualServices = gatewayVirtualServices(objects);
+  let virtualServices = gatewayVirtualServices(objects);
+  if (virtualServices.length === 0) virtualServices = httpRoutesAsVirtualServices(objects);
   if (virtualServices.length === 0) {
-    throw new OverlayError(`overlay "${name}" has no VirtualService bound to istio-gateway`);
+    throw new OverlayError(
+      `overlay "${name}" has neither a VirtualService bound to istio-gateway nor an HTTPRoute`,
+    );
   }
   return { ...rendered, objects, virtualServices };
 }

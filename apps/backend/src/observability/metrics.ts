@@ -34,19 +34,15 @@ export function createMetrics(labels: { version: string; catalogue: string }): M
   const middleware: RequestHandler = (req, res, next) => {
     const started = process.hrtime.bigint();
     inFlight.inc();
-    let recorded = false;
-    const record = () => {
-      if (recorded) return;
-      recorded = true;
+    // 'close' fires once per response, after 'finish' or when the client went away first.
+    res.once('close', () => {
       inFlight.dec();
       // The matched route pattern (e.g. /movies/:id), never the raw path, keeps label cardinality bounded.
       const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
       const labels = { method: req.method, route, status: String(res.statusCode) };
       requests.inc(labels);
       duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
-    };
-    res.once('finish', record);
-    res.once('close', record);
+    });
     next();
   };
 

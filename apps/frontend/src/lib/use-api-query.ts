@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiResult, ServedBy } from '../types/api';
 import { type ApiError, isCancel, toApiError } from './api-client';
+import { forgetPrefetched, peekPrefetched } from './prefetch';
 import { usePremiumUser } from './premium-store';
 import { useQuerySettings } from './query-settings';
 
@@ -30,16 +31,23 @@ export function useApiQuery<T>(
   const requestId = `${key}\n${attempt}\n${premium}`;
   const [tagged, setTagged] = useState<{ requestId: string; state: QueryState<T> } | null>(null);
   const fetcherRef = useRef(fetcher);
+  const initialPremium = useRef(premium);
+  const premiumChanged = useRef(false);
+  if (premium !== initialPremium.current) premiumChanged.current = true;
   fetcherRef.current = fetcher;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: requestId already encodes key and attempt.
   useEffect(() => {
     const controller = new AbortController();
+    // Only a first plain load can use a prefetch: a retry or a premium flip must really ask again.
+    const prefetched = attempt === 0 && !premiumChanged.current ? peekPrefetched<T>(key) : undefined;
     const settle = (state: QueryState<T>) => {
-      if (!controller.signal.aborted) setTagged({ requestId, state });
+      if (controller.signal.aborted) return;
+      if (prefetched && state.status !== 'loading') forgetPrefetched(key);
+      setTagged({ requestId, state });
     };
     const slowTimer = setTimeout(() => settle(loadingState(true)), slowAfterMs);
-    fetcherRef
-      .current(controller.signal)
+    (prefetched ?? fetcherRef.current(controller.signal))
       .then((result) => {
         settle({
           status: 'success',

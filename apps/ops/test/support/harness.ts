@@ -116,10 +116,19 @@ export function createStandIn(initial: ClusterState): StandIn {
   };
 }
 
-/** The objects `kubectl apply -k k8s/overlays/<overlay>` leaves in the cluster, from a real kustomize render. */
+const renders = new Map<string, Promise<string>>();
+
+/**
+ * The objects `kubectl apply -k k8s/overlays/<overlay>` leaves in the cluster, from a real kustomize render
+ * (once per overlay and test file; every caller gets its own copy to change).
+ */
 export async function renderedObjects(overlay: string): Promise<KubeObject[]> {
-  const rendered = await renderOverlay(overlay, { kubectl: realKubectl });
-  return parseManifests(rendered.yaml) as KubeObject[];
+  let yaml = renders.get(overlay);
+  if (!yaml) {
+    yaml = renderOverlay(overlay, { kubectl: realKubectl }).then((rendered) => rendered.yaml);
+    renders.set(overlay, yaml);
+  }
+  return parseManifests(await yaml) as KubeObject[];
 }
 
 /** A cluster where `overlay` was applied by deploy.sh, with the annotations it records on the namespace. */

@@ -31,8 +31,10 @@ function Hero({ movie, servedBy }: { movie: Movie; servedBy: ServedBy }) {
   );
 }
 
+export const homeFeedKey = 'home';
+
 export function HomeFeedView() {
-  const query = useApiQuery('home', getHomeFeed);
+  const query = useApiQuery(homeFeedKey, getHomeFeed);
   useDocumentTitle(query.status === 'success' ? `${catalogueLabel(query.servedBy)} picks` : 'Home');
 
   if (query.status === 'loading') {
