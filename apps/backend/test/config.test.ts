@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'dotenv';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { fixtureDir, runServerProcess } from './helpers.js';
@@ -118,5 +120,12 @@ describe('the server process at start-up', () => {
     expect(stderr).toContain(
       `Cannot load catalogue ${path.join(fixtureDir('corrupt'), 'catalogue.json')}: invalid JSON`,
     );
+  });
+});
+
+describe('.env.example', () => {
+  it('is a valid configuration equal to the defaults', () => {
+    const example = parse(readFileSync(new URL('../.env.example', import.meta.url)));
+    expect(loadConfig(example)).toEqual(loadConfig({}));
   });
 });
