@@ -278,9 +278,10 @@ cleanup() {
 
 on_interrupt() {
   trap - INT TERM
+  local reached="${CURRENT_WEIGHT:-0}"
   log::warn "interrupted: rolling back to 100-0"
-  if [[ -z "${FINISHED}" && -n "${TARGET}" ]]; then set_weights 100 0 || true; fi
-  print_report "interrupted at v2 ${CURRENT_WEIGHT:-?} %: rolled back to 100-0 (all traffic to v1)"
+  if [[ -z "${FINISHED}" && -n "${CURRENT_WEIGHT}" ]]; then set_weights 100 0 || true; fi
+  print_report "INTERRUPTED at v2 ${reached} %: rolled back to 100-0 (all traffic to v1)"
   exit 130
 }
 

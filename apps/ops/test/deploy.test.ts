@@ -161,6 +161,22 @@ describe('deploy.sh apply', () => {
 });
 
 describe('deploy.sh commands', () => {
+  it('deploy applies 100-0 and, with TMDB_API_KEY set, creates the secret', async () => {
+    standIn = createStandIn({ crds: [...istioCrds] });
+    const result = await runScript('deploy.sh', ['deploy'], {
+      env: { ...standIn.env, TMDB_API_KEY: 'key-123' },
+    });
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.trim()).toBe('movie-backend (rule weighted-split): v1 100 %, v2 0 %');
+    expect(standIn.mutations().map(command)).toEqual([
+      `apply -k ${repoRoot}/k8s/overlays/100-0`,
+      'annotate namespace movies traffic-shifting.demo/overlay=100-0 traffic-shifting.demo/created-by=deploy.sh --overwrite',
+      'apply -f -',
+    ]);
+    expect(standIn.object('Secret', 'tmdb-api-key')).toBeDefined();
+  });
+
   it('weights V1 V2 shifts the live split through shift-traffic.sh', async () => {
     standIn = createStandIn(await deployedCluster('80-20'));
     const result = await runScript('deploy.sh', ['weights', '95', '5'], { env: standIn.env });

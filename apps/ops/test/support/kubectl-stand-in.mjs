@@ -15,7 +15,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { parseAllDocuments, stringify } from 'yaml';
 
 const statePath = required('KUBECTL_STAND_IN_STATE');
 const logPath = required('KUBECTL_STAND_IN_LOG');
@@ -85,6 +84,11 @@ function notFound(kind, group, name) {
 
 // ---- arguments -------------------------------------------------------------------------------------------
 const argv = process.argv.slice(2);
+// The YAML library is loaded only by the calls that read or print YAML: most calls are `get … -o json|name`.
+const needsYaml = argv.some(
+  (arg) => ['-f', '-k', 'yaml', '-o=yaml', '--output=yaml'].includes(arg) || /^(-f|-k)=/.test(arg),
+);
+const { parseAllDocuments, stringify } = needsYaml ? await import('yaml') : {};
 const flags = {};
 const positional = [];
 const VALUE_FLAGS = new Map([
