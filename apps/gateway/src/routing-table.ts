@@ -117,17 +117,19 @@ function k8sFingerprint(): string {
  * switch to an overlay seen before (or pre-rendered) takes effect at once instead of after a kubectl run.
  */
 export class OverlayLoader {
-  private readonly cache = new Map<string, { fingerprint: string; loaded: Promise<LoadedOverlay> }>();
+  /** Shared by every gateway of the process: renders do not depend on the gateway, only on the files. */
+  private static readonly cache = new Map<string, { fingerprint: string; loaded: Promise<LoadedOverlay> }>();
 
   constructor(private readonly render: RenderOptions = {}) {}
 
   load(name: string): Promise<LoadedOverlay> {
     const fingerprint = k8sFingerprint();
-    const cached = this.cache.get(name);
+    const key = `${name}\0${String(this.render.kubectl)}`;
+    const cached = OverlayLoader.cache.get(key);
     if (cached && cached.fingerprint === fingerprint) return cached.loaded;
     const loaded = loadOverlay(name, this.render);
-    this.cache.set(name, { fingerprint, loaded });
-    loaded.catch(() => this.cache.delete(name));
+    OverlayLoader.cache.set(key, { fingerprint, loaded });
+    loaded.catch(() => OverlayLoader.cache.delete(key));
     return loaded;
   }
 
