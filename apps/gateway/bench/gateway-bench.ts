@@ -3,17 +3,21 @@
  * directly to a backend (GET /) and through the gateway (GET /api/, rewritten to /), both on the same real
  * backend process. Two phases:
  *   - throughput: as fast as possible → req/s and its ratio (target: gateway ≥ 0.5 × direct);
- *   - latency at a fixed 1000 req/s, the load Istio's published sidecar figures use → p50/p90/p99 and the added
- *     p90 (target: ≤ 2.65 ms, Istio's figure for one Envoy hop).
+ *   - latency at a fixed 1000 req/s over 50 connections, the load of Istio's published sidecar figures → p50/p90/p99
+ *     and the added p90 (target: ≤ 2.65 ms, Istio's figure for one Envoy hop). autocannon's rate limit sends each
+ *     second's requests in a burst and reports whole milliseconds, which measures its own queueing; like fortio
+ *     (Istio's tool), this phase spaces requests evenly and times each one in microseconds.
  * The gateway runs as its own process (src/main.ts, as `pnpm dev` starts it) so it never shares an event loop
  * with autocannon. Set BENCH_DURATION (seconds per measurement, default 10).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { Pool } from 'undici';
 import { freePort, startBackend } from '../src/testing.js';
 
 const CONNECTIONS = 50;
@@ -48,6 +52,67 @@ async function waitUntilIdle(pid: number | undefined): Promise<void> {
   }
 }
 
+interface Samples {
+  latencies: number[];
+  seconds: number;
+  errors: number;
+  non2xx: number;
+}
+
+/** Requests spaced evenly at `rate` per second over 50 keep-alive connections, each timed in microseconds. */
+async function paced(url: string, seconds: number, rate: number): Promise<Samples> {
+  const target = new URL(url);
+  const pool = new Pool(target.origin, { connections: CONNECTIONS });
+  const total = Math.round(seconds * rate);
+  const latencies: number[] = [];
+  let errors = 0;
+  let non2xx = 0;
+  const inFlight: Array<Promise<void>> = [];
+  const started = performance.now();
+  let sent = 0;
+  const send = async () => {
+    const begin = performance.now();
+    try {
+      const response = await pool.request({ path: target.pathname, method: 'GET' });
+      await response.body.dump();
+      if (response.statusCode < 200 || response.statusCode >= 300) non2xx++;
+      latencies.push(performance.now() - begin);
+    } catch {
+      errors++;
+    }
+  };
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) * rate) / 1000) + 1);
+    while (sent < due) {
+      inFlight.push(send());
+      sent++;
+    }
+    // A 1 ms timer, not a busy loop: the bench must not take the CPU the two servers need.
+    await sleep(1);
+  }
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - started) / 1000;
+  await pool.close();
+  return { latencies, seconds: elapsed, errors, non2xx };
+}
+
+/** Pools the samples of several slices into one measurement. */
+function summarize(slices: readonly Samples[]): Measurement {
+  const latencies = slices.flatMap((slice) => slice.latencies).sort((a, b) => a - b);
+  const seconds = slices.reduce((sum, slice) => sum + slice.seconds, 0);
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+  return {
+    requestsPerSecond: latencies.length / seconds,
+    total: latencies.length,
+    p50: at(0.5),
+    p90: at(0.9),
+    p99: at(0.99),
+    errors: slices.reduce((sum, slice) => sum + slice.errors, 0),
+    non2xx: slices.reduce((sum, slice) => sum + slice.non2xx, 0),
+  };
+}
+
 interface Measurement {
   requestsPerSecond: number;
   total: number;
@@ -58,8 +123,8 @@ interface Measurement {
   non2xx: number;
 }
 
-async function measure(url: string, seconds: number, overallRate?: number): Promise<Measurement> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, overallRate });
+async function measure(url: string, seconds: number): Promise<Measurement> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds });
   return {
     requestsPerSecond: result.requests.average,
     total: result.requests.total,
@@ -124,8 +189,18 @@ async function main(): Promise<void> {
     const gatewayMax = await measure(through, duration);
     const backendCpu = (cpuMs(backend.pid()) ?? 0) - (backendCpuBefore ?? 0);
     const gatewayCpu = (cpuMs(gateway.pid) ?? 0) - (gatewayCpuBefore ?? 0);
-    const directFixed = await measure(direct, duration, FIXED_RATE);
-    const gatewayFixed = await measure(through, duration, FIXED_RATE);
+    // One-second slices, alternating direct and gateway, so a burst of load from elsewhere on the machine hits
+    // both sides alike instead of skewing whichever ran at that moment.
+    await paced(direct, 1, FIXED_RATE);
+    await paced(through, 1, FIXED_RATE);
+    const directSlices: Samples[] = [];
+    const gatewaySlices: Samples[] = [];
+    for (let slice = 0; slice < duration; slice++) {
+      directSlices.push(await paced(direct, 1, FIXED_RATE));
+      gatewaySlices.push(await paced(through, 1, FIXED_RATE));
+    }
+    const directFixed = summarize(directSlices);
+    const gatewayFixed = summarize(gatewaySlices);
 
     const ratio = gatewayMax.requestsPerSecond / directMax.requestsPerSecond;
     const addedP90 = gatewayFixed.p90 - directFixed.p90;
@@ -140,7 +215,7 @@ async function main(): Promise<void> {
       row('direct', directMax),
       row('gateway', gatewayMax),
       '',
-      `latency at a fixed ${FIXED_RATE} req/s`,
+      `latency at a fixed ${FIXED_RATE} req/s, evenly spaced (alternating 1 s slices)`,
       header,
       row('direct', directFixed),
       row('gateway', gatewayFixed),

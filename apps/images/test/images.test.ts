@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMegabytes } from '../src/build.js';
-import { isRunnable } from '../src/command.js';
+import { isRunnable, run } from '../src/command.js';
 import { type BuildAllResult, buildAll } from '../src/images.js';
 import { consoleReporter, recordingReporter } from '../src/progress.js';
 import { ContainerPool, pidOneUid, type RunningContainer } from './support/containers.js';
@@ -8,6 +8,7 @@ import { ContainerPool, pidOneUid, type RunningContainer } from './support/conta
 // Builds both images for real with podman (base images: local stand-ins, see src/stand-ins.ts), then runs them.
 const podmanWorks = await isRunnable('podman', ['info']);
 const inCi = Boolean(process.env.CI) && process.env.CI !== 'false' && process.env.CI !== '0';
+const chromiumAvailable = await isRunnable('chromium', ['--version']);
 const buildTimeout = 40 * 60_000;
 
 if (!podmanWorks && !inCi) {
@@ -175,6 +176,22 @@ describe.runIf(podmanWorks)('container images (podman)', () => {
       expect(response.headers.get('x-frame-options')).toBe('DENY');
       expect(response.headers.get('referrer-policy')).toBeTruthy();
       expect(response.headers.get('server')).toBe('nginx');
+    });
+
+    it.runIf(chromiumAvailable)('renders in a real browser without breaking its own CSP', async () => {
+      const browser = await run('chromium', [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--enable-logging=stderr',
+        '--v=0',
+        '--virtual-time-budget=5000',
+        '--dump-dom',
+        `${web.baseUrl}/movie/123`,
+      ]);
+      // React mounted into #root, so every script and stylesheet loaded under the policy.
+      expect(browser.stdout).toMatch(/<div id="root"><\w/);
+      expect(browser.stderr).not.toMatch(/Content Security Policy|Refused to (load|execute|apply)/i);
     });
 
     it('falls back to index.html for client-side routes', async () => {
