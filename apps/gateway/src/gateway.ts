@@ -234,13 +234,14 @@ function upstreamRequestHeaders(
   requestId: string,
 ): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
-  const connectionTokens = new Set(
-    String(req.headers.connection ?? '')
-      .split(',')
-      .map((token) => token.trim().toLowerCase()),
-  );
+  // Headers named in `connection` are hop-by-hop too; the usual "keep-alive"/"close" name none worth a Set.
+  const connection = req.headers.connection?.toLowerCase();
+  const connectionTokens =
+    connection && connection !== 'keep-alive' && connection !== 'close'
+      ? new Set(connection.split(',').map((token) => token.trim()))
+      : undefined;
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || hopByHop.has(name) || connectionTokens.has(name)) continue;
+    if (value === undefined || hopByHop.has(name) || connectionTokens?.has(name)) continue;
     headers[name] = value;
   }
   const client = req.socket.remoteAddress;
