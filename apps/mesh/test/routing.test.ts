@@ -77,12 +77,17 @@ describe('gateway routes of the Istio overlays', () => {
 });
 
 describe('gateway-api overlay read as VirtualServices', () => {
-  it('keeps the 80/20 split of the overlay it is built on, through per-version Services', async () => {
+  it('keeps the 80/20 split of the overlay it is built on, reading per-version Services as subsets', async () => {
     const objects = await renderedObjects('gateway-api');
     expect(objects.some((object) => object.kind === 'VirtualService')).toBe(false);
     const virtualServices = httpRoutesAsVirtualServices(objects);
     expect(virtualServices.map((vs) => vs.metadata.name)).toEqual(['movie-backend', 'movie-frontend']);
-    expect(splitOf(virtualServices)).toEqual({ 'movie-backend-v1': 80, 'movie-backend-v2': 20 });
+    expect(splitOf(virtualServices)).toEqual({ v1: 80, v2: 20 });
+    const backendRule = matchRequest(virtualServices, get('/api/'))?.rule;
+    expect(backendRule?.route.map((d) => [d.destination.host, d.destination.subset])).toEqual([
+      ['movie-backend', 'v1'],
+      ['movie-backend', 'v2'],
+    ]);
   });
 
   it('follows Gateway API path semantics: /api/ prefix matches /api and /api/x, not /apix', async () => {

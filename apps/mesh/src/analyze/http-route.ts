@@ -3,7 +3,7 @@
  * (apps/mesh/src/virtual-service.ts) as every other overlay: the checks here, and any tool that routes locally.
  * Only the subset of HTTPRoute this project writes is supported; anything else is a clear error.
  */
-import { parseVirtualService, type VirtualService } from '../virtual-service.js';
+import { type Destination, parseVirtualService, shortHost, type VirtualService } from '../virtual-service.js';
 import { describeObject, type Manifest, metadataOf } from './manifests.js';
 
 export class HttpRouteError extends Error {
@@ -123,9 +123,55 @@ export function httpRouteToVirtualService(object: Manifest): VirtualService {
  * the longest path wins, so "/api/" must be tried before "/".
  */
 export function httpRoutesAsVirtualServices(objects: readonly Manifest[]): VirtualService[] {
+  const asSubset = subsetResolver(objects);
   return objects
     .filter(isHttpRoute)
     .map((object) => ({ object, rank: precedence((object.spec ?? {}) as HttpRouteSpec) }))
     .sort((a, b) => b.rank - a.rank)
-    .map(({ object }) => httpRouteToVirtualService(object));
+    .map(({ object }) => httpRouteToVirtualService(object))
+    .map((virtualService) => ({
+      ...virtualService,
+      spec: {
+        ...virtualService.spec,
+        http: virtualService.spec.http.map((rule) => ({
+          ...rule,
+          route: rule.route.map((d) => ({ ...d, destination: asSubset(d.destination) })),
+        })),
+      },
+    }));
+}
+
+type Selector = Record<string, string>;
+
+/**
+ * Gateway API splits between per-version Services; the rest of the project speaks of DestinationRule subsets.
+ * A backend Service that selects exactly the pods of one subset (the subset's labels plus its host Service's
+ * selector) is read as that subset, so "movie-backend-v1" becomes movie-backend/v1 and every overlay reports
+ * its split as { v1, v2 }.
+ */
+function subsetResolver(objects: readonly Manifest[]): (destination: Destination) => Destination {
+  const selectors = new Map<string, Selector>();
+  for (const object of objects) {
+    const selector = (object.spec as { selector?: Selector } | undefined)?.selector;
+    if (object.kind === 'Service' && selector) selectors.set(metadataOf(object).name, selector);
+  }
+  const subsets: Array<{ host: string; subset: string; selector: Selector }> = [];
+  for (const object of objects) {
+    if (object.kind !== 'DestinationRule') continue;
+    const spec = object.spec as { host?: string; subsets?: Array<{ name: string; labels?: Selector }> };
+    const host = spec.host ? shortHost(spec.host) : undefined;
+    const hostSelector = host ? selectors.get(host) : undefined;
+    if (!host || !hostSelector) continue;
+    for (const subset of spec.subsets ?? []) {
+      subsets.push({ host, subset: subset.name, selector: { ...hostSelector, ...subset.labels } });
+    }
+  }
+  const sameLabels = (a: Selector, b: Selector) =>
+    Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
+  return (destination) => {
+    if (destination.subset) return destination;
+    const selector = selectors.get(shortHost(destination.host));
+    const found = selector && subsets.find((candidate) => sameLabels(candidate.selector, selector));
+    return found ? { ...destination, host: found.host, subset: found.subset } : destination;
+  };
 }
