@@ -296,7 +296,10 @@ judge_check() {
   if ! read -r requests v2share success p99 < <(json_eval '
       const versioned = Object.values(j.counts ?? {}).reduce((a, b) => a + b, 0);
       const v2 = versioned === 0 ? 0 : (100 * (j.counts?.v2 ?? 0)) / versioned;
-      [j.requests, v2.toFixed(1), j.successRate, j.latencyMs?.p99 ?? "none"].join(" ")' <<<"${report}"); then
+      // Judge the canary on its own answers (as Prometheus does with destination_workload); before v2 has
+      // answered at all, on every answer.
+      const success = j.successRateByVersion?.v2 ?? j.successRate;
+      [j.requests, v2.toFixed(1), success, j.latencyMs?.p99 ?? "none"].join(" ")' <<<"${report}"); then
     requests="${REQUESTS}" v2share="-" success="0" p99="none"
     reason="the traffic CLI gave no report: $(tail -n 1 "${WORK_DIR}/traffic.err" 2>/dev/null)"
   fi

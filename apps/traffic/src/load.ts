@@ -10,7 +10,8 @@ import { detectVersion } from './version.js';
 export type Outcome =
   | { kind: 'version'; version: string; status: number; latencyMs: number }
   | { kind: 'unknown'; status: number; latencyMs: number }
-  | { kind: 'http-error'; status: number; latencyMs: number }
+  /** A non-2xx answer; `version` is set when the backend that failed stated it in its headers. */
+  | { kind: 'http-error'; status: number; latencyMs: number; version?: string | undefined }
   | { kind: 'network-error'; code: string; latencyMs: number };
 
 /** Enough of a body to read a `version` field; the rest is drained unread so the socket can be reused. */
@@ -69,7 +70,10 @@ export class Requester {
           response.on('end', () => {
             const status = response.statusCode ?? 0;
             const latencyMs = elapsed();
-            if (status < 200 || status > 299) return finish({ kind: 'http-error', status, latencyMs });
+            if (status < 200 || status > 299) {
+              const version = detectVersion(response.headers, undefined)?.version;
+              return finish({ kind: 'http-error', status, latencyMs, version });
+            }
             const body = Buffer.concat(chunks).subarray(0, maxBodyBytes).toString('utf8');
             const detected = detectVersion(response.headers, body);
             finish(
@@ -118,6 +122,8 @@ export class Tally {
   unknown = 0;
   readonly statusErrors: Record<string, number> = {};
   readonly networkErrors: Record<string, number> = {};
+  /** Error answers that named the version that failed (a 5xx from a backend rather than from the gateway). */
+  readonly errorsByVersion: Record<string, number> = {};
   readonly latencies: number[] = [];
   total = 0;
 
@@ -133,6 +139,9 @@ export class Tally {
         break;
       case 'http-error':
         this.statusErrors[String(outcome.status)] = (this.statusErrors[String(outcome.status)] ?? 0) + 1;
+        if (outcome.version) {
+          this.errorsByVersion[outcome.version] = (this.errorsByVersion[outcome.version] ?? 0) + 1;
+        }
         break;
       case 'network-error':
         this.networkErrors[outcome.code] = (this.networkErrors[outcome.code] ?? 0) + 1;

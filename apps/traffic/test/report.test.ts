@@ -43,6 +43,25 @@ describe('buildTestReport verdicts and exit codes', () => {
     expect(report.percentages).toEqual({ v1: 80, v2: 20, unknown: 0, errors: 0 });
   });
 
+  it('judges each version on its own answers: a failing canary is not diluted by the stable version', () => {
+    const report = buildTestReport(
+      tallyOf([
+        [v('v1'), 950],
+        [v('v2'), 35],
+        [{ kind: 'http-error', status: 500, latencyMs: 1, version: 'v2' }, 15],
+        [{ kind: 'http-error', status: 503, latencyMs: 1 }, 2],
+      ]),
+      { v1: 95, v2: 5 },
+      { ...meta, requests: 1002 },
+    );
+    expect(report.successRate).toBeCloseTo(98.3, 1);
+    expect(report.errors.byVersion).toEqual({ v2: 15 });
+    expect(report.successRateByVersion).toEqual({ v1: 100, v2: 70 });
+    expect(formatTestReport(report, false)).toMatch(
+      /errors stated by a version: v2 15 \(70\.0 % of its answers 2xx\)/,
+    );
+  });
+
   it('1 when the split does not match', () => {
     const report = buildTestReport(
       tallyOf([

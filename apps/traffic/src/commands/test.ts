@@ -23,7 +23,13 @@ export interface TestReport {
   /** Answers per version, as the backend stated it. */
   counts: Record<string, number>;
   unknown: number;
-  errors: { total: number; byStatus: Record<string, number>; byNetworkError: Record<string, number> };
+  errors: {
+    total: number;
+    byStatus: Record<string, number>;
+    byNetworkError: Record<string, number>;
+    /** Error answers whose backend stated its version (x-backend-version on the error response). */
+    byVersion: Record<string, number>;
+  };
   /** Shares of all requests sent, in percent: each version, unknown, errors. */
   percentages: Record<string, number>;
   /** Configured percent per version for a request like the ones sent; null when it could not be read. */
@@ -34,6 +40,11 @@ export interface TestReport {
   /** 95 % Wilson interval of each version's share of versioned answers, in percent. */
   intervals: Record<string, { low: number; high: number }>;
   successRate: number;
+  /**
+   * Per version: percent of the answers that named it which were 2xx. A canary is judged on its own answers,
+   * not diluted by the stable version's.
+   */
+  successRateByVersion: Record<string, number>;
   latencyMs: { p50: number | null; p90: number | null; p99: number | null };
   verdict: 'pass' | 'split-mismatch' | 'errors';
   exitCode: number;
@@ -84,13 +95,19 @@ export function buildTestReport(
     requestsPerSecond: rest.durationMs > 0 ? round((tally.total * 1000) / rest.durationMs, 1) : 0,
     counts,
     unknown: tally.unknown,
-    errors: { total: tally.errors, byStatus: tally.statusErrors, byNetworkError: tally.networkErrors },
+    errors: {
+      total: tally.errors,
+      byStatus: tally.statusErrors,
+      byNetworkError: tally.networkErrors,
+      byVersion: tally.errorsByVersion,
+    },
     percentages,
     configured: configured ?? null,
     observedSplit,
     chiSquare,
     intervals,
     successRate: share(tally.total - tally.errors),
+    successRateByVersion: successRateByVersion(tally),
     latencyMs: { p50: latency(50), p90: latency(90), p99: latency(99) },
     verdict,
     exitCode:
@@ -100,6 +117,16 @@ export function buildTestReport(
           ? exitCodes.splitMismatch
           : exitCodes.ok,
   };
+}
+
+function successRateByVersion(tally: Tally): Record<string, number> {
+  const rates: Record<string, number> = {};
+  for (const version of new Set([...Object.keys(tally.versions), ...Object.keys(tally.errorsByVersion)])) {
+    const ok = tally.versions[version] ?? 0;
+    const failed = tally.errorsByVersion[version] ?? 0;
+    rates[version] = round((ok * 100) / (ok + failed));
+  }
+  return rates;
 }
 
 function ms(value: number | null): string {
@@ -133,6 +160,13 @@ export function formatTestReport(report: TestReport, colour: boolean): string {
     ...Object.entries(report.errors.byNetworkError).map(([code, n]) => `${code} × ${n}`),
   ];
   if (statusList.length > 0) lines.push(`  ${c.red(`errors: ${statusList.join(', ')}`)}`);
+  const failedVersions = Object.entries(report.errors.byVersion);
+  if (failedVersions.length > 0) {
+    const perVersion = failedVersions.map(
+      ([v, n]) => `${v} ${n} (${pct(report.successRateByVersion[v] ?? 0)} of its answers 2xx)`,
+    );
+    lines.push(`  ${c.red(`errors stated by a version: ${perVersion.join(', ')}`)}`);
+  }
   if (report.errors.total > 0 || report.unknown > 0) {
     lines.push(c.dim('  (each 95 % interval is for the version’s share of the versioned answers only)'));
   }
