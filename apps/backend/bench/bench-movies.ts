@@ -1,6 +1,8 @@
 /**
  * Benchmark, not a test: GET /movies?page=1 on the built backend vs a bare node:http server returning the very same
  * bytes, measured in the same run with the same autocannon settings. Prints req/s, p50/p99 and the ratio.
+ * A third server — Express with nothing but one route sending those bytes — shows how much of the gap is the
+ * framework itself rather than this app's middleware (headers, logs, metrics, validation).
  *   pnpm --filter @movies/backend bench          (after pnpm build)
  *   BENCH_SECONDS=20 BENCH_DATA_DIR=hollywood-data pnpm --filter @movies/backend bench
  */
@@ -34,6 +36,16 @@ http.createServer((req, res) => {
   res.writeHead(200, { 'content-type': type, 'content-length': body.length });
   res.end(body);
 }).listen(Number(process.env.PORT), '127.0.0.1');
+`;
+
+const EXPRESS_FLOOR_SERVER = `
+const express = require('express');
+const fs = require('node:fs');
+const body = fs.readFileSync(process.env.BODY_FILE);
+const app = express();
+app.set('etag', false);
+app.get('/movies', (req, res) => res.type(process.env.BODY_TYPE).send(body));
+app.listen(Number(process.env.PORT), '127.0.0.1');
 `;
 
 async function freePort(): Promise<number> {
@@ -125,33 +137,42 @@ async function main(): Promise<void> {
     const bodyFile = path.join(scratch, 'body.json');
     writeFileSync(bodyFile, body);
 
-    const barePort = await freePort();
-    const bare = spawn(process.execPath, ['-e', BARE_SERVER], {
-      env: {
-        ...process.env,
-        PORT: String(barePort),
-        BODY_FILE: bodyFile,
-        BODY_TYPE: sample.headers.get('content-type') ?? 'application/json',
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    children.push(bare);
-    const bareUrl = `http://127.0.0.1:${barePort}`;
-    await waitUntilUp(bareUrl, bare);
+    const startSameBytesServer = async (source: string, probePath: string) => {
+      const port = await freePort();
+      const child = spawn(process.execPath, ['-e', source], {
+        // Resolves `express` from the backend's own node_modules.
+        cwd: BACKEND_ROOT,
+        env: {
+          ...process.env,
+          PORT: String(port),
+          BODY_FILE: bodyFile,
+          BODY_TYPE: sample.headers.get('content-type') ?? 'application/json',
+        },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      children.push(child);
+      const url = `http://127.0.0.1:${port}`;
+      await waitUntilUp(`${url}${probePath}`, child);
+      return url;
+    };
+    const bareUrl = await startSameBytesServer(BARE_SERVER, '/');
+    const expressUrl = await startSameBytesServer(EXPRESS_FLOOR_SERVER, PATH);
 
     process.stdout.write(
       `GET ${PATH} (${DATA_DIR}, ${body.length} bytes), ${CONNECTIONS} connections, ${SECONDS}s each in ${ROUNDS} alternating rounds after ${WARMUP_SECONDS}s warm-up, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]?.toFixed(1)}\n`,
     );
-    await run(`${bareUrl}${PATH}`, WARMUP_SECONDS);
-    await run(`${backendUrl}${PATH}`, WARMUP_SECONDS);
+    for (const url of [bareUrl, expressUrl, backendUrl]) await run(`${url}${PATH}`, WARMUP_SECONDS);
     const bareRounds: autocannon.Result[] = [];
+    const expressRounds: autocannon.Result[] = [];
     const backendRounds: autocannon.Result[] = [];
     const perRound = SECONDS / ROUNDS;
     for (let round = 0; round < ROUNDS; round++) {
       bareRounds.push(await run(`${bareUrl}${PATH}`, perRound));
+      expressRounds.push(await run(`${expressUrl}${PATH}`, perRound));
       backendRounds.push(await run(`${backendUrl}${PATH}`, perRound));
     }
     const baseline = summarise('bare node:http', bareRounds);
+    const expressFloor = summarise('express, 1 route', expressRounds);
     const candidate = summarise('movie-backend', backendRounds);
     const roundRatios = backendRounds.map(
       (round, i) => round.requests.total / (bareRounds[i]?.requests.total ?? Number.NaN),
@@ -162,10 +183,15 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${'server'.padEnd(16)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)}\n`,
     );
-    process.stdout.write(`${row(baseline)}\n${row(candidate)}\n`);
+    process.stdout.write(`${row(baseline)}\n${row(expressFloor)}\n${row(candidate)}\n`);
     process.stdout.write(`per-round ratios: ${roundRatios.map((ratio) => ratio.toFixed(2)).join(' ')}\n`);
     const ratio = candidate.requestsPerSecond / baseline.requestsPerSecond;
     const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+    const floorRatio = expressFloor.requestsPerSecond / baseline.requestsPerSecond;
+    process.stdout.write(
+      `ratio express (1 route) / bare node:http: ${floorRatio.toFixed(2)} — the most any Express app can reach here; ` +
+        `movie-backend / express (1 route): ${(candidate.requestsPerSecond / expressFloor.requestsPerSecond).toFixed(2)}\n`,
+    );
     process.stdout.write(
       `ratio movie-backend / bare node:http: ${ratio.toFixed(2)} (target >= ${TARGET_RATIO}: ${verdict(ratio >= TARGET_RATIO)}); ` +
         `movie-backend p99 ${candidate.p99} ms (target < ${TARGET_P99_MS} ms: ${verdict(candidate.p99 < TARGET_P99_MS)})\n`,
