@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
+import { type BackendProcess, startBackend } from '@movies/gateway/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BackendProcess, startBackend } from './harness/backend-process';
 import { byPopularity, readCatalogue, searchKey } from './harness/catalogues';
 import { chromiumArgs, hasChromium, runBrowserSuite } from './harness/chromium';
 import { chromiumPath, distDir, screenshotDir } from './harness/paths';
@@ -35,10 +35,7 @@ describe.skipIf(!runBrowserSuite)('the UI in Chromium against real backends', ()
   beforeAll(async () => {
     if (!hasChromium) throw new Error(`CI=true but ${chromiumPath} is missing: install Debian's chromium`);
     mkdirSync(screenshotDir, { recursive: true });
-    [v1, v2] = await Promise.all([
-      startBackend(),
-      startBackend({ DATA_DIR: 'hollywood-data', SERVICE_VERSION: 'v2' }),
-    ]);
+    [v1, v2] = await Promise.all([startBackend({ version: 'v1' }), startBackend({ version: 'v2' })]);
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
   });
 
@@ -262,7 +259,7 @@ describe.skipIf(!runBrowserSuite)('the UI in Chromium against real backends', ()
   });
 
   it('a fault-injected delay shows as slow, not frozen', async () => {
-    const slow = await startBackend({ FAULT_DELAY_MS: '4000' });
+    const slow = await startBackend({ version: 'v1', env: { FAULT_DELAY_MS: '4000' } });
     extraBackends.push(slow);
     const server = await serve(() => slow.url);
     const { page, problems } = await openPage();
@@ -275,7 +272,7 @@ describe.skipIf(!runBrowserSuite)('the UI in Chromium against real backends', ()
   });
 
   it('API errors show a retry button that recovers', async () => {
-    const failing = await startBackend({ FAULT_ERROR_RATE: '1' });
+    const failing = await startBackend({ version: 'v1', env: { FAULT_ERROR_RATE: '1' } });
     extraBackends.push(failing);
     let upstream = failing.url;
     const server = await serve(() => upstream);

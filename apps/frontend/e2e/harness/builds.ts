@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { backendEntry, distDir, frontendDir, repoRoot } from './paths';
+import { distDir, frontendDir } from './paths';
 
 function newestMtime(path: string): number {
   const stat = statSync(path);
@@ -31,11 +31,4 @@ export function ensureFrontendBuild(): void {
   if (builtAt >= sourcesAt) return;
   console.log('[e2e] building the frontend (dist is missing or older than src)…');
   run('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn'], frontendDir);
-}
-
-/** The root `pnpm test` builds every app first; a lone frontend run builds the backend when it is missing. */
-export function ensureBackendBuild(): void {
-  if (existsSync(backendEntry)) return;
-  console.log('[e2e] building the backend (apps/backend/dist is missing)…');
-  run('pnpm', ['--filter', '@movies/backend', 'build'], repoRoot);
 }
