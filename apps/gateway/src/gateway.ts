@@ -75,6 +75,8 @@ export interface MeshState {
   stats: RoutingTable['stats'];
   upstreams: UpstreamMap;
   updatedAt: string;
+  /** The routing table itself, so clients can work out the split for any request (headers included). */
+  virtualServices: readonly VirtualService[];
 }
 
 export interface Gateway {
@@ -138,6 +140,7 @@ function toState(table: RoutingTable, upstreams: UpstreamMap): MeshState {
     stats: { ...table.stats },
     upstreams,
     updatedAt: table.updatedAt.toISOString(),
+    virtualServices: table.virtualServices,
   };
 }
 

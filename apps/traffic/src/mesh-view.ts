@@ -7,8 +7,6 @@ import http from 'node:http';
 import https from 'node:https';
 import {
   gatewayVirtualServices,
-  listOverlays,
-  loadOverlay,
   matchRequest,
   parseVirtualService,
   type RequestInfo,
@@ -16,7 +14,6 @@ import {
   splitOf,
   summarizeRules,
   type VirtualService,
-  withWeights,
 } from '@movies/mesh';
 import { z } from 'zod';
 import { kubectlJson, type Target } from './target.js';
@@ -115,24 +112,15 @@ function isPlain(request: RequestInfo): boolean {
   return request.path === '/api/' && Object.keys(request.headers).length === 0;
 }
 
-/**
- * The VirtualServices behind a local gateway's state: its own copy when /__mesh includes them, else the overlay it
- * names loaded from the same k8s/ files the gateway reads (with the custom weights re-applied).
- */
-async function localVirtualServices(state: MeshState): Promise<VirtualService[] | undefined> {
-  if (state.virtualServices) return state.virtualServices.map(parseVirtualService);
-  const overlay = state.overlay ?? state.source;
-  if (!listOverlays().includes(overlay)) return undefined;
-  const loaded = await loadOverlay(overlay);
-  return state.source === overlay
-    ? loaded.virtualServices
-    : withWeights(loaded.virtualServices, state.weights);
+/** The local gateway's own routing table, as GET /__mesh reports it. */
+function localVirtualServices(state: MeshState): VirtualService[] | undefined {
+  return state.virtualServices?.map(parseVirtualService);
 }
 
 async function localView(target: Target, state: MeshState): Promise<ConfiguredView> {
   let virtualServices: VirtualService[] | undefined;
   try {
-    virtualServices = await localVirtualServices(state);
+    virtualServices = localVirtualServices(state);
   } catch {
     virtualServices = undefined;
   }
