@@ -33,12 +33,20 @@ export function listOverlays(): string[] {
     .sort(compareOverlayNames);
 }
 
+const splitName = /^(\d{1,3})-(\d{1,3})$/;
+
+/** "80-20" → { v1: 80, v2: 20 }; undefined for a name that is not a split. */
+export function splitFromName(name: string): Record<string, number> | undefined {
+  const found = splitName.exec(name);
+  if (!found) return undefined;
+  return { v1: Number(found[1]), v2: Number(found[2]) };
+}
+
 /** Splits first, from all-v1 to all-v2 (100-0, 80-20, 50-50, 0-100), then scenarios alphabetically. */
 function compareOverlayNames(a: string, b: string): number {
-  const split = (name: string) => /^(\d+)-(\d+)$/.exec(name);
-  const sa = split(a);
-  const sb = split(b);
-  if (sa && sb) return Number(sb[1]) - Number(sa[1]);
+  const sa = splitFromName(a);
+  const sb = splitFromName(b);
+  if (sa && sb) return (sb.v1 as number) - (sa.v1 as number);
   if (sa) return -1;
   if (sb) return 1;
   return a.localeCompare(b);

@@ -1,16 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { overlaysDir } from '../overlays.js';
+import { overlaysDir, splitFromName } from '../overlays.js';
 
-const SPLIT_NAME = /^(\d{1,3})-(\d{1,3})$/;
-
-/** "80-20" → { v1: 80, v2: 20 }; undefined for a name that is not a split. */
-export function splitFromName(name: string): Record<string, number> | undefined {
-  const found = SPLIT_NAME.exec(name);
-  if (!found) return undefined;
-  return { v1: Number(found[1]), v2: Number(found[2]) };
-}
+export { splitFromName };
 
 /**
  * The split an overlay promises: its own name for 100-0, 80-20, 50-50, 0-100; for a scenario, the split overlay
