@@ -6,7 +6,7 @@ export default defineConfig({
     // Several suites start real server processes through tsx; on a busy 2-core machine that alone takes seconds.
     testTimeout: 60_000,
     hookTimeout: 30_000,
-    // The JSON report feeds scripts/test-report.mjs, which prints CI's "N passed, N failed" line.
+    // The JSON report feeds `pnpm test` (packages/testkit/src/run-checks.ts), which prints CI's summary line.
     reporters: ['default', 'json'],
     outputFile: { json: '.test-results/vitest.json' },
   },

@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // The JSON report feeds scripts/test-report.mjs, which prints CI's "N passed, N failed" line.
+    // The JSON report feeds `pnpm test` (packages/testkit/src/run-checks.ts), which prints CI's summary line.
     reporters: ['default', 'json'],
     outputFile: { json: '.test-results/vitest.json' },
   },

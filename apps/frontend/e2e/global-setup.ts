@@ -1,11 +1,11 @@
 import { ensureBackendBuilt } from '@movies/gateway/testing';
 import { ensureFrontendBuild } from './harness/builds';
-import { runBrowserSuite } from './harness/chromium';
+import { browserGate } from './harness/chromium';
 import { chromiumPath } from './harness/paths';
 
 export default async function setup(): Promise<void> {
   // The bundle budget test reads dist, so the UI is built whatever the browser situation.
   ensureFrontendBuild();
-  if (runBrowserSuite) await ensureBackendBuilt();
+  if (browserGate.run) await ensureBackendBuilt();
   else console.warn(`[e2e] ${chromiumPath} not found and CI is not set: the browser suite is skipped.`);
 }

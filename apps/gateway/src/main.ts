@@ -35,6 +35,8 @@ async function main(): Promise<void> {
   const split = Object.entries(state.weights)
     .map(([subset, weight]) => `${subset} ${Number(weight.toFixed(2))} %`)
     .join(', ');
+  // The traffic CLI finds the gateway on localhost:8080 by itself; any other address has to be passed on.
+  const traffic = url === 'http://localhost:8080' ? 'pnpm traffic' : `GATEWAY_URL=${url} pnpm traffic`;
   const via = state.via === 'kubectl' ? 'kubectl kustomize' : `k8s/rendered/${state.overlay}.yaml`;
   process.stdout.write(
     [
@@ -43,7 +45,7 @@ async function main(): Promise<void> {
       `upstreams: ${Object.entries(state.upstreams)
         .map(([key, origin]) => `${key} -> ${origin}`)
         .join(', ')}`,
-      `switch live: pnpm traffic set 50-50 | pnpm traffic set 95 5 | curl -X PUT ${url}/__mesh -d '{"overlay":"0-100"}'`,
+      `switch live: ${traffic} set 50-50 | ${traffic} set 95 5 | curl -X PUT ${url}/__mesh -d '{"overlay":"0-100"}'`,
       '',
     ].join('\n'),
   );

@@ -1,3 +1,4 @@
+import { toolGate } from '@movies/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMegabytes } from '../src/build.js';
 import { isRunnable, run } from '../src/command.js';
@@ -6,26 +7,15 @@ import { consoleReporter, recordingReporter } from '../src/progress.js';
 import { ContainerPool, pidOneUid, type RunningContainer } from './support/containers.js';
 
 // Builds both images for real with podman (base images: local stand-ins, see src/stand-ins.ts), then runs them.
-const podmanWorks = await isRunnable('podman', ['info']);
-const inCi = Boolean(process.env.CI) && process.env.CI !== 'false' && process.env.CI !== '0';
-const chromiumAvailable = await isRunnable('chromium', ['--version']);
+const podman = toolGate('podman', await isRunnable('podman', ['info']), 'the image build and run checks');
+const chromium = toolGate(
+  'chromium',
+  await isRunnable('chromium', ['--version']),
+  "the frontend image's in-browser CSP check",
+);
 const buildTimeout = 40 * 60_000;
 
-if (!podmanWorks && !inCi) {
-  console.warn(
-    'images: podman is not available here, so the image build/run checks are skipped (CI=true requires them)',
-  );
-}
-
-describe.runIf(!podmanWorks && inCi)('image checks in CI', () => {
-  it('need podman', () => {
-    expect.fail(
-      'podman does not work on this machine (`podman info` fails), but CI requires the image checks',
-    );
-  });
-});
-
-describe.runIf(podmanWorks)('container images (podman)', () => {
+describe.runIf(podman.run)('container images (podman)', () => {
   const pool = new ContainerPool('podman');
   const reporter = recordingReporter(consoleReporter());
   let built: BuildAllResult;
@@ -36,6 +26,7 @@ describe.runIf(podmanWorks)('container images (podman)', () => {
   };
 
   beforeAll(async () => {
+    podman.assertAvailable();
     built = await buildAll({
       engine: { name: 'podman', program: 'podman' },
       reporter,
@@ -178,7 +169,8 @@ describe.runIf(podmanWorks)('container images (podman)', () => {
       expect(response.headers.get('server')).toBe('nginx');
     });
 
-    it.runIf(chromiumAvailable)('renders in a real browser without breaking its own CSP', async () => {
+    it.runIf(chromium.run)('renders in a real browser without breaking its own CSP', async () => {
+      chromium.assertAvailable();
       const browser = await run('chromium', [
         '--headless',
         '--no-sandbox',

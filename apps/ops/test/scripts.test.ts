@@ -65,12 +65,13 @@ describe('every script', () => {
   });
 });
 
-/** Runs a script on a pseudo-terminal (util-linux `script`), typing `input`; returns the terminal transcript. */
+/** Runs a script on a pseudo-terminal (util-linux `script`), answering its prompts; returns the transcript. */
 function onTerminal(
   commandLine: string,
-  input: string,
+  script: ReadonlyArray<{ after: string; type: string }>,
   env: Record<string, string>,
 ): Promise<{ code: number | null; output: string }> {
+  const answers = [...script];
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['--quiet', '--return', '--command', commandLine, '/dev/null'], {
       env: { ...process.env, NO_COLOR: '1', ...env },
@@ -91,22 +92,35 @@ function onTerminal(
       clearTimeout(timer);
       resolve({ code, output });
     });
-    // Typed one line at a time, as a person would, once the previous prompt had time to appear.
-    const lines = input.split(/(?<=\n)/);
-    const typeNext = () => {
-      const line = lines.shift();
-      if (line === undefined) return;
-      child.stdin.write(line);
-      setTimeout(typeNext, 1500);
+    // Typed one answer at a time, as a person would: each once its prompt is on the screen. (bash's `read -s`
+    // turns echo off before it prints its prompt, so a secret typed after the prompt is never echoed.)
+    let seen = 0;
+    const typeWhenPrompted = () => {
+      const next = answers[0];
+      if (!next) return;
+      const at = output.indexOf(next.after, seen);
+      if (at < 0) return;
+      seen = at + next.after.length;
+      answers.shift();
+      child.stdin.write(next.type);
+      typeWhenPrompted();
     };
-    setTimeout(typeNext, 1500);
+    child.stdout.on('data', typeWhenPrompted);
+    child.stderr.on('data', typeWhenPrompted);
   });
 }
 
 describe('on a terminal', () => {
   it('deploy.sh shows the menu and runs the chosen entry (3 = split 80-20), then exits on 0', async () => {
     standIn = createStandIn({ crds: [...istioCrds] });
-    const { code, output } = await onTerminal(join(scriptsDir, 'deploy.sh'), '3\n0\n', standIn.env);
+    const { code, output } = await onTerminal(
+      join(scriptsDir, 'deploy.sh'),
+      [
+        { after: 'Choose: ', type: '3\n' },
+        { after: 'Choose: ', type: '0\n' },
+      ],
+      standIn.env,
+    );
 
     expect(code, output).toBe(0);
     expect(output).toContain('3) Split 80-20: canary, 20 % to v2');
@@ -119,10 +133,14 @@ describe('on a terminal', () => {
   it('create-secret.sh prompts for the key without echoing it', async () => {
     standIn = createStandIn(await deployedCluster('80-20'));
     const secret = 'typed-secret-value-42';
-    const { code, output } = await onTerminal(join(scriptsDir, 'create-secret.sh'), `${secret}\n`, {
-      ...standIn.env,
-      TMDB_API_KEY: '',
-    });
+    const { code, output } = await onTerminal(
+      join(scriptsDir, 'create-secret.sh'),
+      [{ after: 'TMDB API key (input hidden): ', type: `${secret}\n` }],
+      {
+        ...standIn.env,
+        TMDB_API_KEY: '',
+      },
+    );
 
     expect(code, output).toBe(0);
     expect(output).toContain('TMDB API key (input hidden):');

@@ -1,7 +1,8 @@
 /**
  * Where the traffic goes: --url, else $GATEWAY_URL, else the cluster's istio-ingressgateway found the way the
  * original demo did (LoadBalancer IP, then hostname, then a NodePort on a node's InternalIP), else the local
- * gateway on :8080. Environment is validated up front with zod so a typo is a clear usage error.
+ * gateway of `pnpm dev` on localhost:$GATEWAY_PORT (8080 unless set, as for `pnpm dev`). Environment is
+ * validated up front with zod so a typo is a clear usage error.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -11,10 +12,15 @@ import { UsageError } from './args.js';
 
 const execFileAsync = promisify(execFile);
 
-export const localGatewayUrl = 'http://localhost:8080';
-
 const envSchema = z.object({
   GATEWAY_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
+  GATEWAY_PORT: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^\d{1,5}$/, 'GATEWAY_PORT must be the port `pnpm dev` was started with, such as 8080')
+      .default('8080'),
+  ),
   NAMESPACE: z.preprocess(
     (v) => (v === '' ? undefined : v),
     z
@@ -30,6 +36,8 @@ const envSchema = z.object({
 
 export interface TrafficEnv {
   gatewayUrl: string | undefined;
+  /** The gateway of `pnpm dev` on this machine: http://localhost:$GATEWAY_PORT. */
+  localGatewayUrl: string;
   namespace: string;
   /** kubectl binary ($KUBECTL or found on PATH), undefined when there is none. */
   kubectl: string | undefined;
@@ -42,6 +50,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): TrafficEnv {
   }
   return {
     gatewayUrl: parsed.data.GATEWAY_URL,
+    localGatewayUrl: `http://localhost:${parsed.data.GATEWAY_PORT}`,
     namespace: parsed.data.NAMESPACE,
     kubectl: findKubectl({ ...env, KUBECTL: parsed.data.KUBECTL }),
   };
@@ -171,7 +180,7 @@ export async function resolveTarget(flagUrl: string | undefined, env: TrafficEnv
     const found = await discoverIngress(env.kubectl);
     if (found) return found;
   }
-  return { url: localGatewayUrl, origin: 'default' };
+  return { url: env.localGatewayUrl, origin: 'default' };
 }
 
 export function describeOrigin(origin: TargetOrigin): string {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { toolGate } from '@movies/testkit';
 import { chromiumPath } from './paths';
 
 export const chromiumArgs = [
@@ -12,7 +13,5 @@ export const chromiumArgs = [
   '--disable-sync',
 ];
 
-export const isCI = process.env.CI === 'true';
-export const hasChromium = existsSync(chromiumPath);
-/** Outside CI a machine without Debian's chromium skips the browser suite; in CI it must run. */
-export const runBrowserSuite = hasChromium || isCI;
+/** Outside CI a machine without Debian's chromium skips the browser suites; in CI they run and fail. */
+export const browserGate = toolGate(chromiumPath, existsSync(chromiumPath), 'the browser (e2e) suites');

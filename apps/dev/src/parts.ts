@@ -1,0 +1,71 @@
+/** The four parts of the local stack and how each is started, all on the ports of DevConfig. */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DevConfig } from './config.js';
+import type { PartSpec } from './part.js';
+
+export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const appDir = (name: string) => join(repoRoot, 'apps', name);
+export const backendSources = join(appDir('backend'), 'src');
+
+/** TypeScript sources run as they are, through tsx's loader in the same process (no wrapper process). */
+const tsNode = (entry: string) => ({ command: process.execPath, args: ['--import', 'tsx', entry] });
+
+function backend(version: 'v1' | 'v2', port: number, config: DevConfig, env: NodeJS.ProcessEnv): PartSpec {
+  return {
+    name: version,
+    ...tsNode('src/server.ts'),
+    cwd: appDir('backend'),
+    env: {
+      ...env,
+      PORT: String(port),
+      SERVICE_VERSION: version,
+      DATA_DIR: version === 'v1' ? 'bollywood-data' : 'hollywood-data',
+      SHUTDOWN_DELAY_MS: '0',
+      LOG_LEVEL: config.backendLogLevel,
+    },
+    readyUrl: `http://127.0.0.1:${port}/readyz`,
+  };
+}
+
+function viteBin(): string {
+  const require = createRequire(join(appDir('frontend'), 'package.json'));
+  return join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
+}
+
+/** Stages: the backends and the UI first; the gateway only once they answer, so its first /api/ call works. */
+export function stackStages(config: DevConfig, env: NodeJS.ProcessEnv = process.env): PartSpec[][] {
+  const { GATEWAY_PORT, BACKEND_V1_PORT, BACKEND_V2_PORT, VITE_PORT } = config.ports;
+  const local = (port: number) => `http://127.0.0.1:${port}`;
+  const ui: PartSpec = {
+    name: 'ui',
+    command: process.execPath,
+    args: [viteBin(), '--port', String(VITE_PORT), '--strictPort', '--clearScreen', 'false'],
+    cwd: appDir('frontend'),
+    env: {
+      ...env,
+      API_PROXY_TARGET: local(GATEWAY_PORT),
+      // Pages come through the gateway, so the hot-reload socket connects back through its port too.
+      HMR_CLIENT_PORT: String(GATEWAY_PORT),
+    },
+    readyUrl: `${local(VITE_PORT)}/`,
+  };
+  const gateway: PartSpec = {
+    name: 'gateway',
+    ...tsNode('src/main.ts'),
+    cwd: appDir('gateway'),
+    env: {
+      ...env,
+      GATEWAY_PORT: String(GATEWAY_PORT),
+      MESH_UPSTREAM_V1: local(BACKEND_V1_PORT),
+      MESH_UPSTREAM_V2: local(BACKEND_V2_PORT),
+      MESH_UPSTREAM_FRONTEND: local(VITE_PORT),
+    },
+    readyUrl: `${local(GATEWAY_PORT)}/__mesh`,
+  };
+  return [
+    [backend('v1', BACKEND_V1_PORT, config, env), backend('v2', BACKEND_V2_PORT, config, env), ui],
+    [gateway],
+  ];
+}

@@ -1,0 +1,4 @@
+export { isCI, type ToolGate, toolGate } from './ci.js';
+export { freePort, isListening } from './ports.js';
+export { type Outcome, summarize, summaryLine, tally, type VitestReport } from './test-report.js';
+export { waitFor } from './wait.js';
