@@ -1,0 +1,188 @@
+/**
+ * The canary stage of both example pipelines, run for real from the parsed pipeline files (not a copy of their
+ * lines): the local stack (backend processes + gateway) plays the cluster's ingress, the recording kubectl
+ * stand-in plays the API server, and a bridge pushes every VirtualService change to the local gateway, as istiod
+ * pushes it to Envoy. The job then hands over to the pipeline's own next job (promote or rollback).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type LocalStack, startLocalStack } from '@movies/gateway/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createStandIn, deployedCluster, type StandIn } from './support/harness.js';
+import {
+  bridgedKubectlEnv,
+  createWorkspace,
+  jobsAfter,
+  pipelineSettings,
+  runJob,
+  type Workspace,
+} from './support/pipeline-run.js';
+import { loadPipeline, type PipelineKind } from './support/pipelines.js';
+
+// The pipeline's settings as a team would override them for a quick run; the p99 bound is generous because a
+// loaded 2-core machine can push a healthy local request past half a second (the fault under test is errors).
+const quickRun = {
+  CANARY_STEPS: '10,50,100',
+  CANARY_INTERVAL: '0',
+  CANARY_REQUESTS: '100',
+  CANARY_MAX_P99_MS: '5000',
+  VERIFY_REQUESTS: '200',
+};
+
+// Two jobs of a few dozen script runs each: generous, for a 2-core machine kept busy by other work.
+const jobTimeoutMs = 480_000;
+
+async function meshWeights(stack: LocalStack): Promise<Record<string, number>> {
+  const response = await fetch(`${stack.gatewayUrl}/__mesh`);
+  return ((await response.json()) as { weights: Record<string, number> }).weights;
+}
+
+/** The [v1, v2] weights of each VirtualService patch the stand-in received, in order. */
+function patchedWeights(standIn: StandIn): number[][] {
+  return standIn
+    .mutations()
+    .filter((call) => call.argv.includes('patch'))
+    .map((call) => {
+      const patch = JSON.parse(call.argv.at(-1) as string) as Array<{ op: string; value: unknown }>;
+      return patch.filter((op) => op.op === 'replace').map((op) => op.value as number);
+    });
+}
+
+function readJson(workspace: Workspace, file: string): Record<string, unknown> {
+  const path = join(workspace.dir, file);
+  expect(existsSync(path), `${file} was not written`).toBe(true);
+  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+}
+
+const pipelines: { kind: PipelineKind; path: string }[] = [
+  { kind: 'gitlab', path: 'examples/ci/gitlab-ci.yml' },
+  { kind: 'github', path: 'examples/ci/github-canary.yml' },
+];
+
+describe.each(pipelines)('the canary stage of $path, run from the file', ({ kind, path }) => {
+  const pipeline = loadPipeline(path, kind);
+  let healthy: LocalStack;
+  let faulty: LocalStack;
+  let workspace: Workspace | undefined;
+  let standIn: StandIn | undefined;
+
+  beforeAll(async () => {
+    [healthy, faulty] = await Promise.all([
+      startLocalStack({ overlay: '100-0' }),
+      // The backend's documented demo fault: 30 % of v2's API requests answer 500.
+      startLocalStack({ overlay: '100-0', backendEnv: { v2: { FAULT_ERROR_RATE: '0.3' } } }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([healthy?.close(), faulty?.close()]);
+  });
+  afterEach(() => {
+    standIn?.cleanup();
+    workspace?.cleanup();
+    standIn = undefined;
+    workspace = undefined;
+  });
+
+  /** The state the deploy job leaves (overlay 100-0 applied by deploy.sh), and the job environment. */
+  async function prepare(stack: LocalStack): Promise<Record<string, string>> {
+    workspace = createWorkspace();
+    standIn = createStandIn(await deployedCluster('100-0'));
+    return {
+      ...pipelineSettings(pipeline),
+      ...quickRun,
+      GATEWAY_URL: stack.gatewayUrl,
+      ...bridgedKubectlEnv(standIn, stack.gatewayUrl, workspace),
+      RUNNER_TEMP: workspace.dir,
+      GITHUB_ENV: join(workspace.dir, 'github-env'),
+      GITHUB_STEP_SUMMARY: join(workspace.dir, 'step-summary.md'),
+    };
+  }
+
+  it(
+    'promotes a healthy v2 step by step; the promote job records 0-100 and measures it',
+    async () => {
+      const env = await prepare(healthy);
+      const dir = (workspace as Workspace).dir;
+      const canary = await runJob(pipeline, 'canary', { cwd: dir, env });
+
+      expect(canary.code, canary.log).toBe(0);
+      expect(canary.log).toContain('PROMOTED: v2 takes 100 % (0-100) after 3 check(s), 0 failed');
+      const verdict = readJson(workspace as Workspace, 'canary-verdict.json');
+      expect(verdict).toEqual({
+        verdict: 'promoted',
+        exitCode: 0,
+        summary: 'PROMOTED: v2 takes 100 % (0-100) after 3 check(s), 0 failed',
+        settings: {
+          namespace: 'movies',
+          steps: '10,50,100',
+          interval: '0',
+          requests: '100',
+          minSuccessRate: '99',
+          maxP99Ms: '5000',
+          maxFailedChecks: '2',
+        },
+      });
+      expect(canary.log).toContain('"verdict": "promoted"');
+      expect(patchedWeights(standIn as StandIn)).toEqual([
+        [90, 10],
+        [50, 50],
+        [0, 100],
+      ]);
+      expect(await meshWeights(healthy)).toEqual({ v1: 0, v2: 100 });
+
+      expect(jobsAfter(pipeline, 'canary', 'success')).toEqual(['promote']);
+      const promote = await runJob(pipeline, 'promote', { cwd: dir, env });
+      expect(promote.code, promote.log).toBe(0);
+      expect(readJson(workspace as Workspace, 'split-after.json')).toMatchObject({
+        configured: { v1: 0, v2: 100 },
+        counts: { v2: 200 },
+        verdict: 'pass',
+        exitCode: 0,
+      });
+      const namespace = (standIn as StandIn).object('Namespace', 'movies');
+      expect(namespace?.metadata.annotations?.['traffic-shifting.demo/overlay']).toBe('0-100');
+    },
+    jobTimeoutMs,
+  );
+
+  it(
+    'fails the job with the verdict when v2 fails 30 % of its requests; rollback keeps 100-0',
+    async () => {
+      const env = await prepare(faulty);
+      const dir = (workspace as Workspace).dir;
+      const canary = await runJob(pipeline, 'canary', { cwd: dir, env });
+
+      expect(canary.code, canary.log).toBe(1);
+      expect(canary.log).toMatch(
+        /ROLLED BACK to 100-0 \(all traffic to v1\) after 2 failed check\(s\); v2 reached \d+ %/,
+      );
+      const verdict = readJson(workspace as Workspace, 'canary-verdict.json');
+      expect(verdict).toMatchObject({ verdict: 'rolled-back', exitCode: 1 });
+      expect(verdict.summary).toMatch(
+        /^ROLLED BACK to 100-0 \(all traffic to v1\) after 2 failed check\(s\)/,
+      );
+      expect(canary.log).toContain('"verdict": "rolled-back"');
+      expect(patchedWeights(standIn as StandIn).at(-1)).toEqual([100, 0]);
+      expect(await meshWeights(faulty)).toEqual({ v1: 100, v2: 0 });
+      if (kind === 'github') {
+        expect(canary.log).toContain('::error title=canary::ROLLED BACK to 100-0');
+        expect(readFileSync(env.GITHUB_STEP_SUMMARY as string, 'utf8')).toContain(
+          'Canary report: v1 → v2 on cluster',
+        );
+      }
+
+      expect(jobsAfter(pipeline, 'canary', 'failure')).toEqual(['rollback']);
+      const rollback = await runJob(pipeline, 'rollback', { cwd: dir, env });
+      expect(rollback.code, rollback.log).toBe(0);
+      expect(readJson(workspace as Workspace, 'split-after.json')).toMatchObject({
+        configured: { v1: 100, v2: 0 },
+        counts: { v1: 200 },
+        verdict: 'pass',
+        exitCode: 0,
+      });
+      const namespace = (standIn as StandIn).object('Namespace', 'movies');
+      expect(namespace?.metadata.annotations?.['traffic-shifting.demo/overlay']).toBe('100-0');
+    },
+    jobTimeoutMs,
+  );
+});
