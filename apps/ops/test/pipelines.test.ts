@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { renderedObjects, repoRoot } from './support/harness.js';
+import { renderedObjects, repoRoot, shellcheck } from './support/harness.js';
 import {
   invocationErrors,
   invocations,
@@ -73,8 +73,9 @@ describe('every repository command a pipeline calls exists and gets arguments it
   });
 });
 
-describe('the shell of every job is ShellCheck clean', () => {
+describe.runIf(shellcheck.run)('the shell of every job is ShellCheck clean', () => {
   it.each(pipelineFiles)('$path', ({ path, kind }) => {
+    shellcheck.assertAvailable();
     const findings: string[] = [];
     for (const unit of shellUnits(loadPipeline(path, kind))) {
       const result = spawnSync('shellcheck', ['--shell=bash', '--severity=style', '-'], {

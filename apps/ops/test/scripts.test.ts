@@ -13,6 +13,7 @@ import {
   runScript,
   type StandIn,
   scriptsDir,
+  shellcheck,
 } from './support/harness.js';
 
 const execFileAsync = promisify(execFile);
@@ -41,7 +42,8 @@ describe('every script', () => {
     },
   );
 
-  it('passes ShellCheck: scripts/, scripts/lib/ and .ci/run', async () => {
+  it.runIf(shellcheck.run)('passes ShellCheck: scripts/, scripts/lib/ and .ci/run', async () => {
+    shellcheck.assertAvailable();
     const files = [
       ...readdirSync(scriptsDir)
         .filter((name) => name.endsWith('.sh'))

@@ -2,18 +2,26 @@
  * Runs the scripts in scripts/ as real child processes against the kubectl stand-in (kubectl-stand-in.mjs),
  * which is put first on PATH through a temporary directory holding an executable `kubectl`.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseManifests, renderOverlay } from '@movies/mesh';
+import { toolGate } from '@movies/testkit';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '../../../..');
 export const scriptsDir = join(repoRoot, 'scripts');
 const standInScript = join(here, 'kubectl-stand-in.mjs');
 export const realKubectl = '/usr/bin/kubectl';
+
+/** ShellCheck runs the scripts' lint checks: required in CI, skipped with a warning elsewhere when missing. */
+export const shellcheck = toolGate(
+  'shellcheck',
+  spawnSync('shellcheck', ['--version']).status === 0,
+  'the ShellCheck checks of scripts/ and the pipelines',
+);
 
 export const istioCrds = [
   'virtualservices.networking.istio.io',
