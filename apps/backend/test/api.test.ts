@@ -120,17 +120,19 @@ describe('GET /movies/:id', () => {
 });
 
 describe('GET /home', () => {
-  it('has featured movies and a few top-rated movies per genre', async () => {
+  it('has featured movies and a few top-rated movies per genre, each film once', async () => {
     const res = await request(app).get('/home?per_genre=2').expect(200);
     expect(res.body.catalogue).toBe('bollywood');
-    expect(res.body.featured[0].id).toBe(20453);
-    const drama = res.body.sections.find((section: { genre: { id: number } }) => section.genre.id === 18);
-    expect(drama).toMatchObject({ total_results: 6 });
-    expect(drama.results.map((movie: Movie) => movie.id)).toEqual([19404, 20453]);
-    // Genres without movies are left out rather than shown empty.
-    expect(res.body.sections.some((section: { genre: { id: number } }) => section.genre.id === 99)).toBe(
-      false,
-    );
+    expect(res.body.featured.map((movie: Movie) => movie.id)).toEqual([20453, 19404, 360814, 297222, 11049]);
+    // The five featured films are in no row, which leaves Deewaar, placed in Crime (the scarcest of its genres);
+    // genres left without films (and Documentary, which has none) are left out rather than shown empty.
+    expect(res.body.sections).toEqual([
+      {
+        genre: { id: 80, name: 'Crime' },
+        total_results: 2,
+        results: [expect.objectContaining({ id: 13051 })],
+      },
+    ]);
   });
 });
 
@@ -332,12 +334,12 @@ describe('demo faults', () => {
 
   it('FAULT_DELAY_MS slows API requests but not probes', async () => {
     const slow = testApp({ faults: { delayMs: 300, errorRate: 0 } }).app;
-    let started = performance.now();
+    const started = performance.now();
     await request(slow).get('/genres').expect(200);
+    // A lower bound only: a timer never fires early, however busy the machine is.
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
-    started = performance.now();
-    await request(slow).get('/healthz').expect(200);
-    // Only a lower bound is timing-safe on a busy machine; the probe path simply has no delay stage.
-    expect(performance.now() - started).toBeLessThan(300 + 5_000);
+    // Probes skip the delay stage: with a delay no test could outwait, the probe still answers.
+    const stalled = testApp({ faults: { delayMs: 3_600_000, errorRate: 0 } }).app;
+    await request(stalled).get('/healthz').expect(200);
   });
 });

@@ -2,13 +2,14 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SORT_KEYS } from '../src/catalogue/catalogue.js';
+import { distinctSections, SORT_KEYS } from '../src/catalogue/catalogue.js';
 import {
   BUNDLED_DATA_ROOT,
   CatalogueLoadError,
   catalogueFilePath,
   loadCatalogue,
 } from '../src/catalogue/load.js';
+import type { Movie } from '../src/catalogue/schema.js';
 import { BACKEND_ROOT, fixtureCatalogue, fixtureDir } from './helpers.js';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'catalogue-test-'));
@@ -114,3 +115,54 @@ function mkdirAndWrite(dir: string, content: unknown): void {
   mkdirSync(dir, { recursive: true });
   if (content !== undefined) writeFileSync(path.join(dir, 'catalogue.json'), JSON.stringify(content));
 }
+
+describe('the home feed', () => {
+  const film = (id: number, genreIds: number[]): Movie => ({
+    id,
+    title: `Film ${id}`,
+    original_title: `Film ${id}`,
+    original_language: 'en',
+    overview: null,
+    release_date: '2000-01-01',
+    genre_ids: genreIds,
+    vote_average: 5,
+    vote_count: 10,
+    popularity: 1,
+    poster_path: null,
+    backdrop_path: null,
+  });
+  const section = (id: number, movies: Movie[]) => ({
+    genre: { id, name: `Genre ${id}` },
+    total_results: movies.length,
+    results: movies,
+  });
+
+  it('shows a film once: featured films in no row, shared films in the scarcest genre, rows in order', () => {
+    const [a, b, c, d, e] = [
+      film(1, [18, 99]),
+      film(2, [18, 99]),
+      film(3, [18]),
+      film(4, [18]),
+      film(5, [28]),
+    ];
+    if (!a || !b || !c || !d || !e) throw new Error('fixture');
+    const rows = distinctSections([e], [section(18, [a, b, c, d]), section(99, [a, b]), section(28, [e])], 2);
+    expect(rows.map((row) => [row.genre.id, row.results.map((movie) => movie.id)])).toEqual([
+      [18, [3, 4]],
+      [99, [1, 2]],
+    ]);
+    expect(rows[0]?.total_results).toBe(4);
+  });
+
+  it('never repeats a film in the bundled catalogues', () => {
+    for (const dataDir of ['bollywood-data', 'hollywood-data']) {
+      const feed = loadCatalogue(dataDir).home(10);
+      const ids = [...feed.featured, ...feed.sections.flatMap((row) => row.results)].map((movie) => movie.id);
+      expect(new Set(ids).size, dataDir).toBe(ids.length);
+      const misplaced = feed.sections.flatMap((row) =>
+        row.results.filter((movie) => !movie.genre_ids.includes(row.genre.id)),
+      );
+      expect(misplaced).toEqual([]);
+    }
+  });
+});

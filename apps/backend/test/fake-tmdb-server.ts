@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { TmdbFacts } from '../src/catalogue/facts.js';
 
 export const FAKE_V3_KEY = '0123456789abcdef0123456789abcdef';
 /** Shaped like TMDB's v4 read access tokens: a three-part JWT. */
@@ -36,7 +37,30 @@ export interface FakeTmdb {
   /** How many movies discover/search report in total (20 per page, like TMDB). */
   totalResults: number;
   requests: RecordedRequest[];
+  /**
+   * Real films keyed by their real TMDB ids (from the facts): when set, /movie/:id answers these, and 404 for
+   * any other id, as TMDB would. Null: synthetic films for any id below 900000.
+   */
+  films: TmdbFacts | null;
   close: () => Promise<void>;
+}
+
+function realDetail(facts: TmdbFacts, id: number) {
+  const film = facts.films.find((candidate) => candidate.id === id);
+  if (!film) return undefined;
+  const { genre_ids: genreIds, ...fields } = film;
+  const genres = genreIds.map((genreId) => ({
+    id: genreId,
+    name: facts.genres.find((genre) => genre.id === genreId)?.name ?? 'Unknown',
+  }));
+  return {
+    adult: false,
+    ...fields,
+    overview: "TMDB contributors' text.",
+    genres,
+    runtime: 150,
+    video: false,
+  };
 }
 
 function fakeMovie(id: number, language: string, genreIds: number[]) {
@@ -60,7 +84,7 @@ function fakeMovie(id: number, language: string, genreIds: number[]) {
 
 /** A real HTTP server on 127.0.0.1 speaking the slice of TMDB's v3 API the backend uses. */
 export async function startFakeTmdb(): Promise<FakeTmdb> {
-  const state: Omit<FakeTmdb, 'url' | 'close'> = { mode: 'ok', totalResults: 45, requests: [] };
+  const state: Omit<FakeTmdb, 'url' | 'close'> = { mode: 'ok', totalResults: 45, requests: [], films: null };
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake');
     const path = url.pathname.replace(/^\/3/, '');
@@ -101,7 +125,9 @@ export async function startFakeTmdb(): Promise<FakeTmdb> {
     const detail = /^\/movie\/(\d+)$/.exec(path);
     if (detail) {
       const id = Number(detail[1]);
-      if (id >= 900_000)
+      const real = state.films && realDetail(state.films, id);
+      if (real) return json(200, real);
+      if (state.films || id >= 900_000)
         return json(404, { status_code: 34, status_message: 'The resource could not be found.' });
       const { genre_ids: _ids, ...movie } = fakeMovie(id, 'hi', [18]);
       return json(200, { ...movie, genres: [{ id: 18, name: 'Drama' }], runtime: 150 });
@@ -113,8 +139,10 @@ export async function startFakeTmdb(): Promise<FakeTmdb> {
       const totalPages = Math.ceil(state.totalResults / 20);
       const first = (page - 1) * 20;
       const count = Math.max(0, Math.min(20, state.totalResults - first));
+      // Each genre has its own films (ids 1000 + 50 × genre onward), as the home feed shows a film once.
+      const base = url.searchParams.has('with_genres') ? 1000 + genre * 50 : 1000;
       const results = Array.from({ length: count }, (_, i) =>
-        fakeMovie(1000 + first + i, language, [genre, 35]),
+        fakeMovie(base + first + i, language, [genre, 35]),
       );
       return json(200, { page, results, total_pages: totalPages, total_results: state.totalResults });
     }

@@ -62,6 +62,8 @@ export class Catalogue {
   private readonly searchText = new Map<number, string>();
   /** Key: `${genreId | 'all'}:${sort}`. */
   private readonly sortedIndex = new Map<string, readonly Movie[]>();
+  /** Home feeds by `${perGenre}:${featuredCount}`: at most 20 × a few, computed on first use. */
+  private readonly homeFeeds = new Map<string, HomeFeed>();
 
   constructor(file: CatalogueFile) {
     this.name = file.catalogue;
@@ -115,15 +117,51 @@ export class Catalogue {
     };
   }
 
-  home(perGenre: number, featuredCount = 5): HomeFeed {
-    const sections = this.genresWithCounts
+  /** The home page's genres: every genre with films, those with most films first. */
+  homeGenres(): Genre[] {
+    return this.genresWithCounts
       .filter((genre) => genre.count > 0)
       .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name))
-      .map(({ id, name, count }) => ({
-        genre: { id, name },
-        total_results: count,
-        results: this.sorted(id, 'rating').slice(0, perGenre),
-      }));
-    return { featured: this.sorted(undefined, 'popularity').slice(0, featuredCount), sections };
+      .map(({ id, name }) => ({ id, name }));
   }
+
+  home(perGenre: number, featuredCount = 5): HomeFeed {
+    const key = `${perGenre}:${featuredCount}`;
+    const cached = this.homeFeeds.get(key);
+    if (cached) return cached;
+    const candidates = this.homeGenres().map((genre) => ({
+      genre,
+      total_results: this.sorted(genre.id, 'rating').length,
+      results: [...this.sorted(genre.id, 'rating')],
+    }));
+    const featured = this.sorted(undefined, 'popularity').slice(0, featuredCount);
+    const feed = { featured, sections: distinctSections(featured, candidates, perGenre) };
+    this.homeFeeds.set(key, feed);
+    return feed;
+  }
+}
+
+/**
+ * The home page shows a film once: a featured film is in no row, and every other film in one row at most. Rows pick
+ * in order of scarcity (the genre with fewest films first), each taking its best films still free, so a small genre
+ * is not emptied by a big one; rows keep their given order and a row left empty is dropped.
+ */
+export function distinctSections(
+  featured: readonly Movie[],
+  candidates: readonly HomeSection[],
+  perGenre: number,
+): HomeSection[] {
+  const taken = new Set(featured.map((movie) => movie.id));
+  const picked = new Map<number, Movie[]>();
+  const byScarcity = [...candidates].sort(
+    (a, b) => a.total_results - b.total_results || a.genre.id - b.genre.id,
+  );
+  for (const section of byScarcity) {
+    const results = section.results.filter((movie) => !taken.has(movie.id)).slice(0, perGenre);
+    for (const movie of results) taken.add(movie.id);
+    picked.set(section.genre.id, results);
+  }
+  return candidates
+    .map((section) => ({ ...section, results: picked.get(section.genre.id) ?? [] }))
+    .filter((section) => section.results.length > 0);
 }

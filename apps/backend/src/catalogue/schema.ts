@@ -19,7 +19,8 @@ export const movieSchema = z.object({
   title: z.string().min(1).max(300),
   original_title: z.string().min(1).max(300),
   original_language: z.string().regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code'),
-  overview: z.string().max(2000),
+  /** Our own one- or two-sentence premise, or null: never TMDB's text, never a guess. */
+  overview: z.string().min(1).max(2000).nullable(),
   release_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'),
   genre_ids: z.array(z.number().int().positive()).min(1),
   vote_average: z.number().min(0).max(10),

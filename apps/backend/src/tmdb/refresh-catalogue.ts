@@ -14,22 +14,9 @@ export interface RefreshOptions {
   pages: number;
   /** The catalogue being replaced: its overviews (written in our own words) are kept for movies still listed. */
   previous?: CatalogueFile;
-  /** Copy TMDB's overview text for new movies; off by default, since bundled data must not copy TMDB's prose. */
+  /** Copy TMDB's overview text for new movies (a local copy only); off by default, new movies get null. */
   tmdbOverviews?: boolean;
   onPage?: () => void;
-}
-
-const LANGUAGE_NAMES: Record<string, string> = { hi: 'Hindi', en: 'English' };
-
-/** A neutral, factual sentence for new movies, so the bundle never carries TMDB's copyrighted text. */
-export function factualOverview(movie: Movie, genreNames: Map<number, string>): string {
-  const genres = movie.genre_ids
-    .map((id) => genreNames.get(id)?.toLowerCase())
-    .filter(Boolean)
-    .slice(0, 2);
-  const language = LANGUAGE_NAMES[movie.original_language] ?? movie.original_language;
-  const kind = genres.length > 0 ? `${genres.join(' and ')} film` : 'film';
-  return `${movie.title} is a ${language}-language ${kind} released in ${movie.release_date.slice(0, 4)}.`;
 }
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
@@ -68,9 +55,9 @@ export async function refreshCatalogue(options: RefreshOptions): Promise<Catalog
         movie.title.length > 0 &&
         movie.original_language === filters.with_original_language;
       if (!complete || movies.has(movie.id)) continue;
-      movie.overview =
-        previousOverviews.get(movie.id) ??
-        (options.tmdbOverviews && movie.overview ? movie.overview : factualOverview(movie, genreNames));
+      // Our own overview when the previous catalogue had one; otherwise none (the UI shows genres, year and
+      // rating instead), since bundled data must not copy TMDB's prose or guess at a plot.
+      movie.overview = previousOverviews.get(movie.id) ?? (options.tmdbOverviews ? movie.overview : null);
       movie.vote_average = round(movie.vote_average, 1);
       movie.popularity = round(movie.popularity, 1);
       movies.set(movie.id, movie);

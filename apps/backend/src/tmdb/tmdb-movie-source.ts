@@ -1,4 +1,11 @@
-import type { Catalogue, HomeFeed, ListQuery, MoviePage, SortKey } from '../catalogue/catalogue.js';
+import {
+  type Catalogue,
+  distinctSections,
+  type HomeFeed,
+  type ListQuery,
+  type MoviePage,
+  type SortKey,
+} from '../catalogue/catalogue.js';
 import type { CatalogueName, Movie } from '../catalogue/schema.js';
 import type { BundledMovieSource, DataSource, MovieSource, Sourced } from '../movies/movie-source.js';
 import type { Logger } from '../observability/logger.js';
@@ -82,20 +89,22 @@ export class TmdbMovieSource implements MovieSource {
   async home(perGenre: number, trace: PropagatedHeaders): Promise<Sourced<HomeFeed>> {
     return this.withFallback(
       async () => {
-        const genres = this.catalogue.home(perGenre).sections.map((section) => section.genre);
+        const genres = this.catalogue.homeGenres();
+        // Films shared between genres appear in one row only, so fetch some spare ones (still one TMDB page).
+        const perPage = Math.max(perGenre, Math.min(TMDB_PAGE_SIZE, perGenre * 2));
         const [featured, ...pages] = await Promise.all([
           this.fetchList({ page: 1, perPage: 5, sort: 'popularity' }, trace),
           ...genres.map((genre) =>
-            this.fetchList({ page: 1, perPage: perGenre, sort: 'rating', genre: genre.id }, trace),
+            this.fetchList({ page: 1, perPage, sort: 'rating', genre: genre.id }, trace),
           ),
         ]);
-        const sections = genres
-          .map((genre, index) => {
-            const page = pages[index] as MoviePage;
-            return { genre, total_results: page.total_results, results: page.results };
-          })
-          .filter((section) => section.results.length > 0);
-        return { featured: featured?.results ?? [], sections, source: 'tmdb' as const };
+        const candidates = genres.map((genre, index) => {
+          const page = pages[index] as MoviePage;
+          return { genre, total_results: page.total_results, results: page.results };
+        });
+        const featuredMovies = featured?.results ?? [];
+        const sections = distinctSections(featuredMovies, candidates, perGenre);
+        return { featured: featuredMovies, sections, source: 'tmdb' as const };
       },
       () => this.bundled.home(perGenre),
     );

@@ -43,7 +43,7 @@ export function toMovie(item: TmdbListItem | TmdbDetail): Movie {
     title: item.title || item.original_title,
     original_title: item.original_title || item.title,
     original_language: item.original_language,
-    overview: item.overview ?? '',
+    overview: item.overview || null,
     release_date: item.release_date ?? '',
     genre_ids: genreIds,
     vote_average: item.vote_average,
