@@ -65,6 +65,10 @@ Options:
   --no-prometheus          judge from the traffic CLI's own measurements only
   -h, --help               this help
 
+Sticky sessions: every weight change keeps the movie-version pin rules in line with the weights (a version at 0
+loses its pin rule), so a rollback moves visitors pinned to v2 back to v1 on their next request. The load the
+script sends carries no cookie, so each check measures the per-request split.
+
 Judging: in a cluster with Prometheus, the canary's own metrics — istio_requests_total (non-5xx share) and
 istio_request_duration_milliseconds_bucket (p99) of workload movie-backend-v2, reporter=destination. Otherwise
 the traffic CLI's measurement of the requests it sent (scripts/test-traffic.sh test N --json): success rate and

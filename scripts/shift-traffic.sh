@@ -17,8 +17,10 @@ Shifts /api/ traffic of the live VirtualService ${VIRTUAL_SERVICE} to V1 % on su
 V1 and V2 are whole numbers from 0 to 100 that sum to 100; anything else is rejected before kubectl is called.
 
 The change is one 'kubectl patch --type=json' on the rule plain /api/ requests take (header-routing's premium
-rule keeps its destination). Its 'test' ops check the rule and the destination subsets at the indexes being
-replaced, so if the object changed shape the API server rejects the patch and nothing moves.
+rule keeps its destination). The sticky-session pin rules follow the weights in the same patch: a subset going
+to 0 loses its movie-version pin rule (its visitors fall through to the weights), one coming back gets it again.
+Its 'test' ops check every rule and destination subset the patch relies on, so if the object changed shape the
+API server rejects the patch and nothing moves.
 
 Examples:
   $(basename "$0") 95 5      # canary: 5 % to v2

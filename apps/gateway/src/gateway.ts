@@ -4,8 +4,7 @@
  * This file only makes the routing decision — match, fault, weighted destination, mirror, retries, timeout —
  * and maps its outcome to the answers Envoy gives.
  */
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
@@ -15,6 +14,7 @@ import {
   chooseDestination,
   decideFault,
   destinationKey,
+  type HeaderMap,
   type HttpRoute,
   listOverlays,
   matchRequest,
@@ -22,8 +22,6 @@ import {
   parseDuration,
   type RenderOptions,
   type RequestInfo,
-  type RouteDecision,
-  type RouteDestination,
   rewritePath,
   shouldMirror,
   type VirtualService,
@@ -33,6 +31,7 @@ import {
 import { Pool } from 'undici';
 import { z } from 'zod';
 import { type AccessLogSink, formatAccessLog, stdoutSink } from './access-log.js';
+import { requestIdOf, responseHeaders, upstreamRequestHeaders } from './forwarding.js';
 import { backoffMs, isIdempotent, retryPolicyOf } from './retry-policy.js';
 import {
   createRoutingTable,
@@ -42,6 +41,7 @@ import {
   tableFromOverlay,
   tableWithWeights,
 } from './routing-table.js';
+import { TrafficCounters, type TrafficSnapshot, UNROUTED } from './traffic-counters.js';
 import { resolveUpstreams, type UpstreamMap, upstreamFor } from './upstreams.js';
 
 export interface GatewayOptions {
@@ -61,6 +61,11 @@ export interface GatewayOptions {
   render?: RenderOptions;
   /** Render every overlay in the background after start, so a first switch to any of them is instant. */
   prerender?: boolean;
+  /**
+   * The random source of every routing draw (weighted destination, fault, mirror), values in [0, 1). Default
+   * Math.random; tests pass @movies/mesh's seededRandom so a statistical check sees the same draws each run.
+   */
+  random?: () => number;
 }
 
 export interface MeshState {
@@ -77,6 +82,10 @@ export interface MeshState {
   updatedAt: string;
   /** The routing table itself, so clients can work out the split for any request (headers included). */
   virtualServices: readonly VirtualService[];
+  /** Subsets a split may name (the DestinationRule's, else those with an upstream), e.g. ["v1", "v2"]. */
+  subsets: string[];
+  /** Live counts of all traffic through the gateway per subset (see traffic-counters.ts). */
+  traffic: TrafficSnapshot;
 }
 
 export interface Gateway {
@@ -94,20 +103,6 @@ const MESH_PATH = '/__mesh';
 const MAX_MESH_BODY = 16 * 1024;
 const MAX_MIRRORED_BODY = 10 * 1024 * 1024;
 const CLOSE_GRACE_MS = 5000;
-
-/** Headers that describe one connection and must not be forwarded (RFC 9110 §7.6.1), plus what undici sets. */
-const hopByHop = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-  'expect',
-  'proxy-authenticate',
-  'proxy-authorization',
-]);
 
 const meshRequestSchema = z.union([
   z.object({ overlay: z.string().min(1) }).strict(),
@@ -128,7 +123,7 @@ function discard(): Writable {
 /** Thrown to answer a client error on /__mesh with 400. */
 class BadRequest extends Error {}
 
-function toState(table: RoutingTable, upstreams: UpstreamMap): MeshState {
+function toState(table: RoutingTable, upstreams: UpstreamMap, traffic: TrafficCounters): MeshState {
   return {
     source: table.source,
     overlay: table.overlay,
@@ -141,6 +136,8 @@ function toState(table: RoutingTable, upstreams: UpstreamMap): MeshState {
     upstreams,
     updatedAt: table.updatedAt.toISOString(),
     virtualServices: table.virtualServices,
+    subsets: table.subsets,
+    traffic: traffic.snapshot(),
   };
 }
 
@@ -151,12 +148,7 @@ function describeSplit(table: RoutingTable): string {
   return split || 'no /api/ route';
 }
 
-function sendText(
-  res: ServerResponse,
-  status: number,
-  body: string,
-  headers: Record<string, string> = {},
-): void {
+function sendText(res: ServerResponse, status: number, body: string, headers: HeaderMap = {}): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -208,77 +200,6 @@ export function shadowHost(host: string): string {
   return isPort ? `${host.slice(0, colon)}-shadow${host.slice(colon)}` : `${host}-shadow`;
 }
 
-function applyHeaderOperations(
-  headers: Record<string, string | string[]>,
-  operations: { set?: Record<string, string>; add?: Record<string, string>; remove?: string[] } | undefined,
-): void {
-  if (!operations) return;
-  for (const [name, value] of Object.entries(operations.set ?? {})) headers[name.toLowerCase()] = value;
-  for (const [name, value] of Object.entries(operations.add ?? {})) {
-    const key = name.toLowerCase();
-    const existing = headers[key];
-    headers[key] =
-      existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
-  }
-  for (const name of operations.remove ?? []) delete headers[name.toLowerCase()];
-}
-
-/** A sane x-request-id is kept (Envoy trusts an edge request's id unless configured otherwise); else a UUID. */
-function requestIdOf(headers: IncomingHttpHeaders): string {
-  const incoming = headers['x-request-id'];
-  return typeof incoming === 'string' && /^[\w.:-]{1,200}$/.test(incoming) ? incoming : randomUUID();
-}
-
-function upstreamRequestHeaders(
-  req: IncomingMessage,
-  decision: RouteDecision,
-  destination: RouteDestination,
-  upstreamPath: string,
-  requestId: string,
-): Record<string, string | string[]> {
-  const headers: Record<string, string | string[]> = {};
-  // Headers named in `connection` are hop-by-hop too; the usual "keep-alive"/"close" name none worth a Set.
-  const connection = req.headers.connection?.toLowerCase();
-  const connectionTokens =
-    connection && connection !== 'keep-alive' && connection !== 'close'
-      ? new Set(connection.split(',').map((token) => token.trim()))
-      : undefined;
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || hopByHop.has(name) || connectionTokens?.has(name)) continue;
-    headers[name] = value;
-  }
-  const client = req.socket.remoteAddress;
-  if (client) {
-    const forwarded = req.headers['x-forwarded-for'];
-    headers['x-forwarded-for'] = forwarded ? `${forwarded}, ${client}` : client;
-  }
-  headers['x-forwarded-proto'] ??= 'http';
-  headers['x-request-id'] = requestId;
-  if (upstreamPath !== req.url) headers['x-envoy-original-path'] = req.url ?? '/';
-  const authority = decision.rule.rewrite?.authority;
-  if (authority) headers.host = authority;
-  applyHeaderOperations(headers, decision.rule.headers?.request);
-  applyHeaderOperations(headers, destination.headers?.request);
-  return headers;
-}
-
-function responseHeaders(
-  upstream: IncomingHttpHeaders,
-  rule: HttpRoute,
-  destination: RouteDestination,
-  extra: Record<string, string>,
-): Record<string, string | string[]> {
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(upstream)) {
-    if (value === undefined || hopByHop.has(name)) continue;
-    headers[name] = value;
-  }
-  Object.assign(headers, extra);
-  applyHeaderOperations(headers, rule.headers?.response);
-  applyHeaderOperations(headers, destination.headers?.response);
-  return headers;
-}
-
 type FailureKind = 'connect' | 'reset' | 'per-try-timeout' | 'timeout' | 'other';
 
 function classifyError(error: unknown, reasons: { timeout: boolean; perTry: boolean }): FailureKind {
@@ -311,6 +232,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         ? options.accessLog
         : stdoutSink;
 
+  const random = options.random ?? Math.random;
+  const traffic = new TrafficCounters();
   let table: RoutingTable = options.virtualServices
     ? createRoutingTable(
         { source: 'custom', overlay: undefined, via: 'inline', virtualServices: options.virtualServices },
@@ -338,7 +261,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       log?.(
         `${new Date().toISOString()} routing ${previous.source} -> ${table.source}: /api/ split ${describeSplit(table)}`,
       );
-      return toState(table, upstreams);
+      return toState(table, upstreams, traffic);
     });
     switching = run.catch(() => undefined);
     return run;
@@ -349,7 +272,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
 
   async function handleMesh(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method === 'GET' || req.method === 'HEAD') {
-      sendJson(res, 200, toState(table, upstreams), { 'access-control-allow-origin': '*' });
+      sendJson(res, 200, toState(table, upstreams, traffic), { 'access-control-allow-origin': '*' });
       return;
     }
     if (req.method !== 'PUT') {
@@ -415,7 +338,22 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       .catch(() => undefined);
   }
 
-  async function handleRoute(req: IncomingMessage, res: ServerResponse): Promise<LogFields> {
+  /**
+   * Counts an answer once, when its status is decided and before a byte of it leaves, so a client that has its
+   * answer always finds it in GET /__mesh.
+   */
+  const countAnswer = (counted: Counted, status: number) => {
+    if (counted.recorded || counted.key === undefined) return;
+    counted.recorded = true;
+    traffic.record(counted.key, status);
+  };
+
+  /** `counted` learns which traffic counter the request belongs to as soon as that is known. */
+  async function handleRoute(
+    req: IncomingMessage,
+    res: ServerResponse,
+    counted: Counted,
+  ): Promise<LogFields> {
     const current = table;
     const method = req.method ?? 'GET';
     const path = req.url ?? '/';
@@ -423,13 +361,26 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     const decision = matchRequest(current.virtualServices, info);
     if (!decision) {
       current.stats.unrouted++;
+      counted.key = UNROUTED;
+      countAnswer(counted, 404);
       sendText(res, 404, 'no route matched');
       return { destination: undefined, flags: ['NR'] };
     }
     const { rule } = decision;
     const flags: string[] = [];
 
-    const fault = decideFault(rule);
+    // Envoy picks the weighted cluster when it matches the route, before any filter (fault injection) runs.
+    const destination = chooseDestination(rule, random);
+    const key = destinationKey(destination.destination);
+    counted.key = destination.destination.subset;
+    // The gateway's own answers once a destination is picked carry the response header operations, as Envoy's
+    // router adds them to its local replies (the fault filter's abort comes earlier and gets none).
+    const reply = (status: number, text: string) => {
+      countAnswer(counted, status);
+      sendText(res, status, text, responseHeaders({ 'content-type': 'text/plain' }, rule, destination));
+    };
+
+    const fault = decideFault(rule, random);
     if (fault.delayMs > 0) {
       current.stats.delayed++;
       flags.push('DI');
@@ -446,25 +397,24 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     }
     if (fault.abortStatus !== undefined) {
       current.stats.aborted++;
+      countAnswer(counted, fault.abortStatus);
       sendText(res, fault.abortStatus, 'fault filter abort');
       return { destination: undefined, flags: [...flags, 'FI'] };
     }
 
-    const destination = chooseDestination(rule);
-    const key = destinationKey(destination.destination);
     current.counts[key] = (current.counts[key] ?? 0) + 1;
     const origin = upstreamFor(upstreams, destination.destination) as string;
     const upstreamPath = rewritePath(decision, path);
     const requestId = requestIdOf(req.headers);
     const headers = upstreamRequestHeaders(req, decision, destination, upstreamPath, requestId);
 
-    const mirroring = shouldMirror(rule);
+    const mirroring = shouldMirror(rule, random);
     let body: Buffer | IncomingMessage | undefined;
     if (hasBody(req)) {
       try {
         body = mirroring ? await readBody(req, MAX_MIRRORED_BODY) : req;
       } catch (error) {
-        sendText(res, 413, (error as Error).message);
+        reply(413, (error as Error).message);
         return { destination: key, flags };
       }
     }
@@ -513,6 +463,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
                 retryStatus = statusCode;
                 return discard();
               }
+              countAnswer(counted, statusCode);
               res.writeHead(
                 statusCode,
                 responseHeaders(upstreamHeaders, rule, destination, {
@@ -538,7 +489,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
           }
           const kind = classifyError(error, reasons);
           if (kind === 'timeout') {
-            sendText(res, 504, 'upstream request timeout');
+            reply(504, 'upstream request timeout');
             return { destination: key, flags: [...flags, 'UT'] };
           }
           const retriable =
@@ -548,22 +499,21 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
           if (retriesLeft && retriable) {
             await sleep(backoffMs(attempt + 1));
             if (reasons.timeout) {
-              sendText(res, 504, 'upstream request timeout');
+              reply(504, 'upstream request timeout');
               return { destination: key, flags: [...flags, 'UT'] };
             }
             continue;
           }
           const exhausted = attempt > 0 ? ['URX'] : [];
           if (kind === 'per-try-timeout') {
-            sendText(res, 504, 'upstream request timeout');
+            reply(504, 'upstream request timeout');
             return { destination: key, flags: [...flags, 'UT', ...exhausted] };
           }
           if (kind === 'connect') {
-            sendText(res, 503, 'no healthy upstream');
+            reply(503, 'no healthy upstream');
             return { destination: key, flags: [...flags, 'UH', ...exhausted] };
           }
-          sendText(
-            res,
+          reply(
             503,
             `upstream connect error or disconnect/reset before headers. reset reason: ${
               kind === 'reset' ? 'connection termination' : (error as Error).message
@@ -584,6 +534,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     flags: string[];
   }
 
+  interface Counted {
+    key?: string;
+    recorded?: boolean;
+  }
+
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     const started = performance.now();
     const path = req.url ?? '/';
@@ -592,18 +547,22 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       return;
     }
     if (!path.startsWith('/')) {
+      traffic.record(UNROUTED, 400);
       sendText(res, 400, 'request target must be an absolute path');
       return;
     }
-    handleRoute(req, res)
+    const counted: Counted = {};
+    handleRoute(req, res, counted)
       .catch((error: unknown) => {
+        countAnswer(counted, 500);
         sendText(res, 500, `gateway error: ${(error as Error).message}`);
         return { destination: undefined, flags: ['UC'] } satisfies LogFields;
       })
       .then(({ destination, flags }) => {
-        if (!log) return;
-        const finish = () =>
-          log(
+        const finish = () => {
+          // A request abandoned before its answer still counts, with status 0.
+          countAnswer(counted, res.headersSent ? res.statusCode : 0);
+          log?.(
             formatAccessLog({
               time: new Date(),
               method: req.method ?? '-',
@@ -614,6 +573,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
               flags: res.writableFinished || flags.includes('DC') ? flags : [...flags, 'DC'],
             }),
           );
+        };
         if (res.writableFinished || res.destroyed) finish();
         else res.once('close', finish);
       });
@@ -641,7 +601,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         })
       : undefined;
     if (!decision) return refuse('404 Not Found');
-    const destination = chooseDestination(decision.rule);
+    const destination = chooseDestination(decision.rule, random);
     const origin = upstreamFor(upstreams, destination.destination) as string;
     const upstreamPath = rewritePath(decision, path);
     const headers = upstreamRequestHeaders(
@@ -714,7 +674,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   return {
     url: `http://${urlHost}:${port}`,
     port,
-    state: () => toState(table, upstreams),
+    state: () => toState(table, upstreams, traffic),
     useOverlay,
     useWeights,
     close,

@@ -2,6 +2,7 @@
 export { type AccessLogEntry, type AccessLogSink, accessLogPattern, formatAccessLog } from './access-log.js';
 export { type Gateway, type GatewayOptions, type MeshState, shadowHost, startGateway } from './gateway.js';
 export { RoutingError } from './routing-table.js';
+export type { TrafficCount, TrafficSnapshot } from './traffic-counters.js';
 export {
   defaultUpstreams,
   resolveUpstreams,

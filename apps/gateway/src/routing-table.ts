@@ -14,6 +14,7 @@ import {
   plainApiRequest,
   type RenderOptions,
   type RuleSummary,
+  shortHost,
   splitOf,
   summarizeRules,
   type VirtualService,
@@ -38,6 +39,10 @@ export interface RoutingTable {
   /** The split a plain GET /api/ gets, e.g. { v1: 80, v2: 20 }. */
   weights: Record<string, number>;
   rules: RuleSummary[];
+  /** Subsets a split may name: the DestinationRule's for the /api/ rule's host, else those with an upstream. */
+  subsets: string[];
+  /** Subset names per host from the overlay's DestinationRules (kept by custom splits derived from it). */
+  destinationRuleSubsets?: Record<string, string[]>;
   updatedAt: Date;
   /** Requests forwarded per destination (subset name, or host short name), since this table took over. */
   counts: Record<string, number>;
@@ -50,6 +55,20 @@ export interface TableSource {
   overlay: string | undefined;
   via: RoutingTable['via'];
   virtualServices: readonly VirtualService[];
+  /** Subset names per host from the overlay's DestinationRules, when there are any. */
+  destinationRuleSubsets?: Record<string, string[]>;
+}
+
+/** What `subsets` holds: the weighted rule's host's DestinationRule subsets, else the upstreams of that host. */
+function splitSubsets(from: TableSource, upstreams: UpstreamMap): string[] {
+  const host = matchRequest(from.virtualServices, plainApiRequest)?.rule.route[0]?.destination.host;
+  if (!host) return [];
+  const declared = from.destinationRuleSubsets?.[shortHost(host)];
+  if (declared && declared.length > 0) return declared;
+  const prefix = `${upstreamKey({ host })}/`;
+  return Object.keys(upstreams)
+    .filter((key) => key.startsWith(prefix))
+    .map((key) => key.slice(prefix.length));
 }
 
 function destinationsOf(virtualServices: readonly VirtualService[]): Destination[] {
@@ -84,6 +103,7 @@ export function createRoutingTable(from: TableSource, upstreams: UpstreamMap): R
     ...from,
     weights: splitOf(from.virtualServices),
     rules: summarizeRules(from.virtualServices),
+    subsets: splitSubsets(from, upstreams),
     updatedAt: new Date(),
     counts,
     stats: { mirrored: 0, delayed: 0, aborted: 0, unrouted: 0 },
@@ -146,34 +166,37 @@ export async function tableFromOverlay(
 ): Promise<RoutingTable> {
   const loaded = await loader.load(overlay);
   return createRoutingTable(
-    { source: overlay, overlay, via: loaded.via, virtualServices: loaded.virtualServices },
+    {
+      source: overlay,
+      overlay,
+      via: loaded.via,
+      virtualServices: loaded.virtualServices,
+      destinationRuleSubsets: loaded.subsets,
+    },
     upstreams,
   );
 }
 
 /**
- * The current table with a new split on the rule a plain /api/ request takes. The subsets allowed are those the
- * upstream mapping knows for that rule's host, so "v3" is refused rather than routed nowhere.
+ * The current table with a new split on the rule a plain /api/ request takes (sticky pin rules follow it). The
+ * subsets a split may name are the table's `subsets` (the DestinationRule's), so "v3" is refused rather than
+ * routed nowhere, and a subset at weight 0 can always be brought back.
  */
 export function tableWithWeights(
   current: RoutingTable,
   weights: Record<string, number>,
   upstreams: UpstreamMap,
 ): RoutingTable {
-  const host = matchRequest(current.virtualServices, plainApiRequest)?.rule.route[0]?.destination.host;
-  if (!host)
+  if (!matchRequest(current.virtualServices, plainApiRequest))
     throw new WeightsError(`the current routing (${current.source}) has no rule for ${plainApiRequest.path}`);
-  const prefix = `${upstreamKey({ host })}/`;
-  const knownSubsets = Object.keys(upstreams)
-    .filter((key) => key.startsWith(prefix))
-    .map((key) => key.slice(prefix.length));
-  validateWeights(weights, knownSubsets);
+  validateWeights(weights, current.subsets);
   return createRoutingTable(
     {
       source: 'custom',
       overlay: current.overlay,
       via: current.via,
       virtualServices: withWeights(current.virtualServices, weights),
+      destinationRuleSubsets: current.destinationRuleSubsets,
     },
     upstreams,
   );

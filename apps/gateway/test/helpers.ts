@@ -1,9 +1,9 @@
-/** Shared test tools: a keep-alive load client, statistics, and a recording upstream server. */
+/** Shared test tools: a keep-alive load client, cookie-keeping visitors, and a recording upstream server. */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
-import { parseVirtualService, type VirtualService } from '@movies/mesh';
+import { CookieJar, parseVirtualService, type VirtualService } from '@movies/mesh';
 import { Pool } from 'undici';
 
 export interface Answer {
@@ -22,6 +22,8 @@ export interface SendOptions {
   path?: string;
   /** Keep sending until this returns true (checked before each request), instead of a fixed count. */
   until?: () => boolean;
+  /** Called with each answer as it arrives (for waiting on a number of answers). */
+  onAnswer?: (answer: Answer) => void;
 }
 
 /** Sends `count` GET requests over `concurrency` keep-alive connections and records every answer. */
@@ -29,6 +31,10 @@ export async function sendMany(baseUrl: string, count: number, options: SendOpti
   const concurrency = options.concurrency ?? 16;
   const pool = new Pool(baseUrl, { connections: concurrency });
   const answers: Answer[] = [];
+  const record = (answer: Answer) => {
+    answers.push(answer);
+    options.onAnswer?.(answer);
+  };
   let issued = 0;
   const worker = async () => {
     for (;;) {
@@ -43,7 +49,7 @@ export async function sendMany(baseUrl: string, count: number, options: SendOpti
         });
         const body = await response.body.text();
         const version = response.headers['x-backend-version'];
-        answers.push({
+        record({
           status: response.statusCode,
           version: typeof version === 'string' ? version : 'unknown',
           body,
@@ -51,7 +57,7 @@ export async function sendMany(baseUrl: string, count: number, options: SendOpti
           startedAt,
         });
       } catch (error) {
-        answers.push({
+        record({
           status: 0,
           version: 'unknown',
           body: '',
@@ -76,33 +82,44 @@ export function countBy<T>(items: readonly T[], key: (item: T) => string): Recor
   return counts;
 }
 
-/** Chi-square statistic of observed counts against expected percentages (categories with 0 % must be empty). */
-export function chiSquare(observed: Record<string, number>, percentages: Record<string, number>): number {
-  const total = Object.values(observed).reduce((sum, n) => sum + n, 0);
-  let statistic = 0;
-  for (const [category, percent] of Object.entries(percentages)) {
-    const expected = (total * percent) / 100;
-    const seen = observed[category] ?? 0;
-    if (expected === 0) {
-      if (seen > 0) return Number.POSITIVE_INFINITY;
-      continue;
-    }
-    statistic += (seen - expected) ** 2 / expected;
-  }
-  for (const category of Object.keys(observed)) {
-    if (!(category in percentages)) return Number.POSITIVE_INFINITY;
-  }
-  return statistic;
-}
-
-/** Critical values of the chi-square distribution at alpha = 0.001, by degrees of freedom. */
-export const chiSquareCritical001: Readonly<Record<number, number>> = { 1: 10.828, 2: 13.816, 3: 16.266 };
-
 /** Bounds that a Binomial(n, p) count leaves with probability below 1e-4 (normal approximation, z = 4). */
 export function binomialBounds(n: number, p: number, z = 4): { low: number; high: number } {
   const mean = n * p;
   const spread = z * Math.sqrt(n * p * (1 - p));
   return { low: Math.max(0, Math.floor(mean - spread)), high: Math.ceil(mean + spread) };
+}
+
+export interface Visit {
+  /** Every answer of the visit, in order. */
+  answers: Answer[];
+}
+
+/**
+ * One visitor: `requests` GET /api/ requests one after another, keeping the cookies the gateway sets (its own
+ * jar) and sending them back, as a browser does.
+ */
+export async function visit(baseUrl: string, requests: number, path = '/api/'): Promise<Visit> {
+  const jar = new CookieJar();
+  const answers: Answer[] = [];
+  for (let i = 0; i < requests; i++) {
+    const startedAt = performance.now();
+    const cookie = jar.header();
+    try {
+      const response = await fetch(`${baseUrl}${path}`, { headers: cookie ? { cookie } : {} });
+      jar.store(response.headers.getSetCookie());
+      answers.push({
+        status: response.status,
+        version: response.headers.get('x-backend-version') ?? 'unknown',
+        body: await response.text(),
+        latencyMs: performance.now() - startedAt,
+        startedAt,
+      });
+    } catch (error) {
+      const latencyMs = performance.now() - startedAt;
+      answers.push({ status: 0, version: 'unknown', body: '', latencyMs, startedAt, error: String(error) });
+    }
+  }
+  return { answers };
 }
 
 export interface RecordedRequest {

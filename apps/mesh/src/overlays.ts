@@ -132,6 +132,24 @@ export function gatewayVirtualServices(
 export interface LoadedOverlay extends RenderedOverlay {
   objects: Array<Record<string, unknown>>;
   virtualServices: VirtualService[];
+  /** Subset names per host (short name), from the overlay's DestinationRules: what a split may name. */
+  subsets: Record<string, string[]>;
+}
+
+/** Subset names per host short name, from the DestinationRules among the objects. */
+export function destinationRuleSubsets(
+  objects: ReadonlyArray<Record<string, unknown>>,
+): Record<string, string[]> {
+  const subsets: Record<string, string[]> = {};
+  for (const object of objects) {
+    if (object.kind !== 'DestinationRule') continue;
+    const spec = object.spec as { host?: unknown; subsets?: Array<{ name?: unknown }> } | undefined;
+    if (typeof spec?.host !== 'string') continue;
+    const host = spec.host.split('.')[0] as string;
+    const names = (spec.subsets ?? []).flatMap((s) => (typeof s.name === 'string' ? [s.name] : []));
+    subsets[host] = [...(subsets[host] ?? []), ...names];
+  }
+  return subsets;
 }
 
 /**
@@ -148,5 +166,5 @@ export async function loadOverlay(name: string, options: RenderOptions = {}): Pr
       `overlay "${name}" has neither a VirtualService bound to istio-gateway nor an HTTPRoute`,
     );
   }
-  return { ...rendered, objects, virtualServices };
+  return { ...rendered, objects, virtualServices, subsets: destinationRuleSubsets(objects) };
 }

@@ -186,10 +186,16 @@ function compileString(match: StringMatch, ignoreCase = false): Matcher {
     const prefix = fold(match.prefix);
     return (value) => value !== undefined && fold(value).startsWith(prefix);
   }
+  const unsupported = re2Unsupported(match.regex as string);
+  if (unsupported) {
+    throw new VirtualServiceError(
+      `invalid regex ${JSON.stringify(match.regex)}: ${unsupported}, which RE2 (Envoy's regex engine) does not support`,
+    );
+  }
   let regex: RegExp;
   try {
     // RE2 full match: anchor the whole expression.
-    regex = new RegExp(`^(?:${match.regex})$`, ignoreCase ? 'i' : '');
+    regex = new RegExp(`^(?:${re2ToJavaScript(match.regex as string)})$`, ignoreCase ? 'i' : '');
   } catch (error) {
     throw new VirtualServiceError(
       `invalid regex ${JSON.stringify(match.regex)}: ${(error as Error).message}`,
@@ -198,9 +204,30 @@ function compileString(match: StringMatch, ignoreCase = false): Matcher {
   return (value) => value !== undefined && regex.test(value);
 }
 
+/**
+ * JavaScript regex syntax RE2 rejects: lookaround and backreferences (Istio would refuse such a VirtualService).
+ * Escaped characters are skipped first so `\\(?=` stays a literal.
+ */
+function re2Unsupported(regex: string): string | undefined {
+  const plain = regex.replace(/\\[^1-9k]/g, '__');
+  if (/\(\?<?[=!]/.test(plain)) return 'it uses a lookaround group';
+  if (/\\[1-9]|\\k</.test(plain)) return 'it uses a backreference';
+  return undefined;
+}
+
+/** RE2's named group `(?P<name>…)` is written `(?<name>…)` in JavaScript; escaped characters stay as they are. */
+function re2ToJavaScript(regex: string): string {
+  return regex.replace(/\\.|\(\?P</gs, (token) => (token === '(?P<' ? '(?<' : token));
+}
+
+/**
+ * A header's value as Envoy's matcher sees it: several `cookie` headers are one, joined by "; " (as Envoy joins
+ * HTTP/2 cookie crumbs); any other repeated header is joined by ",".
+ */
 function headerValue(request: RequestInfo, name: string): string | undefined {
-  const value = request.headers[name.toLowerCase()];
-  return Array.isArray(value) ? value.join(',') : value;
+  const key = name.toLowerCase();
+  const value = request.headers[key];
+  return Array.isArray(value) ? value.join(key === 'cookie' ? '; ' : ',') : value;
 }
 
 function compileMatch(match: HttpMatch): (request: RequestInfo) => boolean {
@@ -358,59 +385,6 @@ export function weightsOfRule(rule: HttpRoute): Record<string, number> {
     weights[key] = (weights[key] ?? 0) + share;
   }
   return weights;
-}
-
-export class WeightsError extends Error {
-  override name = 'WeightsError';
-}
-
-/**
- * Validates a requested split: whole numbers from 0 to 100 that sum to 100, over known subsets.
- * Returns the weights in the order given.
- */
-export function validateWeights(
-  weights: Record<string, number>,
-  knownSubsets?: readonly string[],
-): Record<string, number> {
-  const entries = Object.entries(weights);
-  if (entries.length === 0) throw new WeightsError('no weights given');
-  for (const [subset, weight] of entries) {
-    if (knownSubsets && !knownSubsets.includes(subset)) {
-      throw new WeightsError(`unknown subset "${subset}" (known: ${knownSubsets.join(', ')})`);
-    }
-    if (!Number.isInteger(weight) || weight < 0 || weight > 100) {
-      throw new WeightsError(`weight for ${subset} must be a whole number from 0 to 100, got ${weight}`);
-    }
-  }
-  const sum = entries.reduce((total, [, weight]) => total + weight, 0);
-  if (sum !== 100)
-    throw new WeightsError(`weights must sum to 100, got ${sum} (${entries.map(([, w]) => w).join(' + ')})`);
-  return weights;
-}
-
-/**
- * Returns copies of the VirtualServices with new weights on the rule a plain /api/ request takes (the default
- * split). Rules pinned to one version (such as header routing's premium rule) keep their destination.
- */
-export function withWeights(
-  virtualServices: readonly VirtualService[],
-  weights: Record<string, number>,
-  request: RequestInfo = plainApiRequest,
-): VirtualService[] {
-  const decision = matchRequest(virtualServices, request);
-  if (!decision) throw new WeightsError(`no VirtualService rule routes ${request.path}`);
-  const template = decision.rule.route[0]?.destination as Destination;
-  const route: RouteDestination[] = Object.entries(weights).map(([subset, weight]) => {
-    const existing = decision.rule.route.find((d) => d.destination.subset === subset);
-    return { ...(existing ?? {}), destination: existing?.destination ?? { ...template, subset }, weight };
-  });
-  return virtualServices.map((virtualService) => {
-    if (virtualService !== decision.virtualService) return virtualService;
-    const http = virtualService.spec.http.map((rule, index) =>
-      index === decision.ruleIndex ? { ...rule, route } : rule,
-    );
-    return { ...virtualService, spec: { ...virtualService.spec, http } };
-  });
 }
 
 /** A readable one-line description of a match block, e.g. `uri prefix /api/ AND header x-user-type = premium`. */

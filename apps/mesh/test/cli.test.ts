@@ -28,12 +28,13 @@ describe('analyze CLI (a real process)', () => {
   it('prints the findings of a broken file and exits 1', async () => {
     const { yaml } = await renderOverlay('80-20', { kubectl: '/usr/bin/kubectl' });
     const file = join(dir, 'broken.yaml');
+    // The first `subset: v2` is the destination of the sticky pin rule pin-v2 (route 2).
     writeFileSync(file, yaml.replace('subset: v2', 'subset: v3'));
     const result = await analyze('--file', file, '--split', '80-20');
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('FAIL  ');
     expect(result.stdout).toContain(
-      '[subset-defined] VirtualService movies/movie-backend: route 1 (weighted-split) destination subset "v3" is not defined in DestinationRule movie-backend (has v1, v2)',
+      '[subset-defined] VirtualService movies/movie-backend: route 2 (pin-v2) destination subset "v3" is not defined in DestinationRule movie-backend (has v1, v2)',
     );
   }, 180_000);
 

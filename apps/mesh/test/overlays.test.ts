@@ -43,8 +43,8 @@ describe('k8s overlays', () => {
     }
   });
 
-  it('has 22 checks, each described', () => {
-    expect(Object.keys(CHECKS)).toHaveLength(22);
+  it('has 23 checks, each described', () => {
+    expect(Object.keys(CHECKS)).toHaveLength(23);
     for (const description of Object.values(CHECKS)) expect(description.length).toBeGreaterThan(10);
   });
 });

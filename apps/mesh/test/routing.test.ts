@@ -61,13 +61,20 @@ describe('gateway routes of the Istio overlays', () => {
   });
 
   it('fault injection delays 20 % and aborts 10 % on top of 80/20; mirroring copies to v2 on top of 100-0', async () => {
-    const faults = summarizeRules(gatewayVirtualServices(await renderedObjects('fault-injection')))[0];
+    const weighted = (rules: ReturnType<typeof summarizeRules>) =>
+      rules.find((r) => r.name === 'weighted-split');
+    const faultRules = summarizeRules(gatewayVirtualServices(await renderedObjects('fault-injection')));
+    const faults = weighted(faultRules);
+    // Pinned visitors get the same faults as new ones.
+    expect(faultRules.filter((r) => r.virtualService === 'movie-backend').map((r) => r.fault)).toEqual(
+      Array(3).fill(faults?.fault),
+    );
     expect(faults?.fault).toEqual({
       delay: { fixedDelay: '2s', percent: 20 },
       abort: { httpStatus: 503, percent: 10 },
     });
     expect(faults?.destinations.map((d) => d.weight)).toEqual([80, 20]);
-    const mirror = summarizeRules(gatewayVirtualServices(await renderedObjects('mirroring')))[0];
+    const mirror = weighted(summarizeRules(gatewayVirtualServices(await renderedObjects('mirroring'))));
     expect(mirror?.mirror).toEqual({ host: 'movie-backend', subset: 'v2', percent: 100 });
     expect(mirror?.destinations.map((d) => [d.subset, d.weight])).toEqual([
       ['v1', 100],

@@ -1,14 +1,17 @@
 /**
  * Plans a weight change on a live VirtualService as an RFC 6902 JSON patch. The rule to change is the one a
  * plain request to /api/ takes (found with @movies/mesh's matchRequest, exactly as the local gateway and Envoy
- * choose it), so header-routing's premium rule keeps its pinned destination. `test` ops guard the structure the
- * patch relies on: if someone reorders the rules or destinations in between, the API server rejects the patch
- * instead of silently moving traffic to the wrong subset.
+ * choose it), so header-routing's premium rule keeps its pinned destination. Sticky pin rules follow the weights
+ * (@movies/mesh reconcilePins, as the local gateway does): a subset going to 0 loses its pin rule, one coming back
+ * gets it. `test` ops guard the structure the patch relies on: if someone reorders or edits the rules or
+ * destinations in between, the API server rejects the patch instead of silently moving traffic.
  */
 import {
+  type HttpRoute,
   matchRequest,
   parseVirtualService,
   plainApiRequest,
+  reconcilePins,
   type VirtualService,
   validateWeights,
   weightsOfRule,
@@ -17,13 +20,15 @@ import {
 export type JsonPatchOperation =
   | { op: 'test'; path: string; value: unknown }
   | { op: 'replace'; path: string; value: unknown }
-  | { op: 'add'; path: string; value: unknown };
+  | { op: 'add'; path: string; value: unknown }
+  | { op: 'remove'; path: string };
 
 export class ShiftPlanError extends Error {
   override name = 'ShiftPlanError';
 }
 
 export interface ShiftPlan {
+  /** Index of the weighted rule once the patch is applied. */
   ruleIndex: number;
   ruleName: string | undefined;
   before: Record<string, number>;
@@ -44,38 +49,65 @@ export function planShift(json: unknown, weights: Record<string, number>): Shift
       `VirtualService ${virtualService.metadata.name} has no rule for ${plainApiRequest.path}: nothing to shift`,
     );
   }
-  const { rule, ruleIndex } = decision;
-  const rulePath = `/spec/http/${ruleIndex}`;
-  const patch: JsonPatchOperation[] = [];
-  // Guard the rule's identity when it has a name, and the destination subset at each index we rewrite.
-  if (rule.name !== undefined) patch.push({ op: 'test', path: `${rulePath}/name`, value: rule.name });
-  for (const [subset, weight] of Object.entries(weights)) {
+  const { rule } = decision;
+  const label = rule.name ?? String(decision.ruleIndex);
+  const indexes = Object.keys(weights).map((subset) => {
     const index = rule.route.findIndex((d) => d.destination.subset === subset);
     if (index === -1) {
       const present = rule.route.map((d) => d.destination.subset ?? d.destination.host).join(', ');
       throw new ShiftPlanError(
-        `rule ${rule.name ?? ruleIndex} of VirtualService ${virtualService.metadata.name} has no destination ` +
+        `rule ${label} of VirtualService ${virtualService.metadata.name} has no destination ` +
           `with subset ${subset} (it routes to: ${present}); apply a split overlay first, e.g. ` +
           'scripts/deploy.sh apply 100-0',
       );
     }
-    const destinationPath = `${rulePath}/route/${index}`;
-    patch.push({ op: 'test', path: `${destinationPath}/destination/subset`, value: subset });
-    // `replace` needs the member to exist; a destination written without a weight gets one added.
-    const hasWeight = rule.route[index]?.weight !== undefined;
-    patch.push({ op: hasWeight ? 'replace' : 'add', path: `${destinationPath}/weight`, value: weight });
-  }
+    return index;
+  });
   const untouched = rule.route.filter(
     (d) => d.destination.subset === undefined || !(d.destination.subset in weights),
   );
   if (untouched.length > 0) {
     throw new ShiftPlanError(
-      `rule ${rule.name ?? ruleIndex} also routes to ${untouched
+      `rule ${label} also routes to ${untouched
         .map((d) => d.destination.subset ?? d.destination.host)
         .join(', ')}, which the requested weights do not cover`,
     );
   }
-  return { ruleIndex, ruleName: rule.name, before: weightsOfRule(rule), patch };
+  const shifted: HttpRoute = {
+    ...rule,
+    route: rule.route.map((d) => ({ ...d, weight: weights[d.destination.subset as string] })),
+  };
+  const http = virtualService.spec.http.map((r, i) => (i === decision.ruleIndex ? shifted : r));
+  const pins = reconcilePins(http, decision.ruleIndex);
+  const live = (json as { spec: { http: unknown[] } }).spec.http;
+  const patch: JsonPatchOperation[] = [];
+  // Stale pin rules go first, last one first so the earlier indexes stay put; each is guarded by its live value.
+  for (const index of [...pins.removed].sort((a, b) => b - a)) {
+    patch.push({ op: 'test', path: `/spec/http/${index}`, value: live[index] });
+    patch.push({ op: 'remove', path: `/spec/http/${index}` });
+  }
+  // New pin rules go in at their final index; the rule they push down is checked by name first.
+  const current = http.filter((_, index) => !pins.removed.includes(index));
+  for (const index of pins.added) {
+    const pushedDown = current[index];
+    if (pushedDown?.name !== undefined) {
+      patch.push({ op: 'test', path: `/spec/http/${index}/name`, value: pushedDown.name });
+    }
+    patch.push({ op: 'add', path: `/spec/http/${index}`, value: pins.http[index] });
+    current.splice(index, 0, pins.http[index] as HttpRoute);
+  }
+  // Then the weights, on the weighted rule where it now stands: its name and each destination's subset guarded.
+  const rulePath = `/spec/http/${pins.weightedIndex}`;
+  if (rule.name !== undefined) patch.push({ op: 'test', path: `${rulePath}/name`, value: rule.name });
+  Object.entries(weights).forEach(([subset, weight], i) => {
+    const index = indexes[i] as number;
+    const destinationPath = `${rulePath}/route/${index}`;
+    patch.push({ op: 'test', path: `${destinationPath}/destination/subset`, value: subset });
+    // `replace` needs the member to exist; a destination written without a weight gets one added.
+    const hasWeight = rule.route[index]?.weight !== undefined;
+    patch.push({ op: hasWeight ? 'replace' : 'add', path: `${destinationPath}/weight`, value: weight });
+  });
+  return { ruleIndex: pins.weightedIndex, ruleName: rule.name, before: weightsOfRule(rule), patch };
 }
 
 /** "v1 95 %, v2 5 %" for the rule plain /api/ traffic takes. */

@@ -17,6 +17,11 @@ async function meshWeights(stack: LocalStack): Promise<Record<string, number>> {
   return ((await response.json()) as { weights: Record<string, number> }).weights;
 }
 
+/** Names of the movie-backend rules: the sticky pin rules must follow the weights the canary sets. */
+function pinRules(rules: ReadonlyArray<{ virtualService?: string; name?: string | undefined }>): string[] {
+  return rules.flatMap((rule) => (rule.name?.startsWith('pin-') ? [rule.name] : []));
+}
+
 function reportRows(stdout: string): string[] {
   return stdout.split('\n').filter((line) => /^(\d+|-)\s+\d+%/.test(line));
 }
@@ -58,6 +63,7 @@ describe('canary.sh on the local stack', () => {
     for (const row of rows) expect(row).toMatch(/100%\s+\S+ms\s+cli\s+pass$/);
     expect(result.stdout).toContain('PROMOTED: v2 takes 100 % (0-100) after 3 check(s), 0 failed');
     expect(await meshWeights(healthy)).toEqual({ v1: 0, v2: 100 });
+    expect(pinRules(healthy.gateway.state().rules)).toEqual(['pin-v2']);
   });
 
   it('rolls a failing v2 back to 100-0 and exits 1', async () => {
@@ -74,6 +80,7 @@ describe('canary.sh on the local stack', () => {
       /ROLLED BACK to 100-0 \(all traffic to v1\) after 2 failed check\(s\); v2 reached \d+ %/,
     );
     expect(await meshWeights(faulty)).toEqual({ v1: 100, v2: 0 });
+    expect(pinRules(faulty.gateway.state().rules)).toEqual(['pin-v1']);
   });
 });
 
@@ -175,6 +182,10 @@ describe('canary.sh in a cluster, judged by Prometheus', () => {
       [50, 50],
       [0, 100],
     ]);
+    const promoted = standIn.object('VirtualService', 'movie-backend') as unknown as {
+      spec: { http: Array<{ name?: string }> };
+    };
+    expect(pinRules(promoted.spec.http)).toEqual(['pin-v2']);
     for (const call of standIn.mutations())
       expect(command(call)).toMatch(/^patch virtualservice movie-backend --type=json/);
     for (const row of reportRows(result.stdout))
@@ -203,6 +214,10 @@ describe('canary.sh in a cluster, judged by Prometheus', () => {
       [50, 50],
       [100, 0],
     ]);
+    const rolledBack = standIn.object('VirtualService', 'movie-backend') as unknown as {
+      spec: { http: Array<{ name?: string }> };
+    };
+    expect(pinRules(rolledBack.spec.http)).toEqual(['pin-v1']);
     expect(result.stdout).toContain('FAIL: success rate 91.50 % < 99 %');
     expect(result.stdout).toContain(
       'ROLLED BACK to 100-0 (all traffic to v1) after 1 failed check(s); v2 reached 50 %',

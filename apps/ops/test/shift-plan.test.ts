@@ -16,23 +16,38 @@ async function liveVirtualService(overlay: string) {
 }
 
 describe('planShift', () => {
-  it('targets the rule plain /api/ traffic takes: rule 1 under header routing, guarded by its name', async () => {
+  it('targets the rule plain /api/ traffic takes: rule 3 under header routing, after the pins, guarded by its name', async () => {
     const plan = planShift(await liveVirtualService('header-routing'), { v1: 70, v2: 30 });
-    expect(plan.ruleIndex).toBe(1);
+    expect(plan.ruleIndex).toBe(3);
     expect(plan.before).toEqual({ v1: 80, v2: 20 });
-    expect(plan.patch[0]).toEqual({ op: 'test', path: '/spec/http/1/name', value: 'weighted-split' });
+    expect(plan.patch[0]).toEqual({ op: 'test', path: '/spec/http/3/name', value: 'weighted-split' });
+  });
+
+  it('moves the weighted rule’s index with the pin rules it removes or adds', async () => {
+    const rollback = planShift(await liveVirtualService('header-routing'), { v1: 100, v2: 0 });
+    expect(rollback.ruleIndex).toBe(2);
+    expect(rollback.patch.slice(0, 2).map((op) => [op.op, op.path])).toEqual([
+      ['test', '/spec/http/2'],
+      ['remove', '/spec/http/2'],
+    ]);
+    const back = planShift(await liveVirtualService('0-100'), { v1: 50, v2: 50 });
+    expect(back.ruleIndex).toBe(2);
+    expect(back.patch.slice(0, 2)).toMatchObject([
+      { op: 'test', path: '/spec/http/0/name', value: 'pin-v2' },
+      { op: 'add', path: '/spec/http/0', value: { name: 'pin-v1' } },
+    ]);
   });
 
   it('adds a weight to a destination written without one', async () => {
     const vs = await liveVirtualService('80-20');
-    delete vs.spec.http[0]?.route[1]?.weight;
+    delete vs.spec.http[2]?.route[1]?.weight;
     const plan = planShift(vs, { v1: 60, v2: 40 });
-    expect(plan.patch).toContainEqual({ op: 'add', path: '/spec/http/0/route/1/weight', value: 40 });
+    expect(plan.patch).toContainEqual({ op: 'add', path: '/spec/http/2/route/1/weight', value: 40 });
   });
 
   it('refuses a rule that does not route to both subsets, naming what it routes to', async () => {
     const vs = await liveVirtualService('80-20');
-    vs.spec.http[0]?.route.splice(1, 1);
+    vs.spec.http[2]?.route.splice(1, 1);
     expect(() => planShift(vs, { v1: 90, v2: 10 })).toThrow(ShiftPlanError);
     expect(() => planShift(vs, { v1: 90, v2: 10 })).toThrow(
       /has no destination with subset v2 \(it routes to: v1\)/,

@@ -49,6 +49,18 @@ const requestOptions: OptionSpec[] = [
 const commandOptions: Record<CommandName, OptionSpec[]> = {
   test: [
     { name: 'concurrency', kind: 'value', valueName: 'C', description: 'requests in flight (default 10)' },
+    {
+      name: 'visitors',
+      kind: 'value',
+      valueName: 'V',
+      description: 'simulate V visitors with their own cookie jars instead of N plain requests',
+    },
+    {
+      name: 'per-visitor',
+      kind: 'value',
+      valueName: 'K',
+      description: 'requests each visitor makes, one after another (default 5)',
+    },
     ...requestOptions,
     {
       name: 'alpha',
@@ -97,6 +109,10 @@ const commandSummaries: Record<CommandName, { usage: string; summary: string; de
       'Counts answers per version (from the x-backend-version header, else the JSON body), unknown answers and',
       'errors; compares the split with the configured weights by a chi-square goodness-of-fit test and shows a',
       '95 % Wilson interval per version, the success rate and latency p50/p90/p99.',
+      'With --visitors V: V visitors, each with its own cookie jar, make K requests one after another (C at a',
+      'time); the report compares visitors per version with the weights and counts visitors who switched version',
+      'mid-visit, which sticky sessions make 0 (exit 1 otherwise). Without --visitors no cookie is kept: every',
+      'request is a new visitor and sees the per-request split.',
       'Exit status: 0 split matches and no errors, 1 split does not match, 2 errors or unknown answers, 64 usage.',
     ],
   },
@@ -120,8 +136,9 @@ const commandSummaries: Record<CommandName, { usage: string; summary: string; de
     summary: 'switch the local gateway to an overlay (e.g. 50-50) or to weights (e.g. 95 5 → v1 95, v2 5)',
     details: [
       'Weights are whole numbers from 0 to 100 that sum to 100, given in subset order (v1, v2, …) or as',
-      'v1=95 v2=5. Local gateway only: in a cluster use scripts/shift-traffic.sh or',
-      '`kubectl apply -k k8s/overlays/<name>`.',
+      'v1=95 v2=5; a subset left out gets 0 (`set 100` = `set v1=100` = `set 100 0`). Names are checked against',
+      "the DestinationRule's subsets, so a subset at 0 can always come back. Sticky pin rules follow the weights.",
+      'Local gateway only: in a cluster use scripts/shift-traffic.sh or `kubectl apply -k k8s/overlays/<name>`.',
     ],
   },
 };
@@ -181,6 +198,8 @@ export type Invocation =
       command: 'test';
       url?: string;
       requests: number;
+      /** Set for a visitors run: how many visitors, and the requests each makes. */
+      visitors?: { count: number; perVisitor: number };
       concurrency: number;
       alpha: number;
       json: boolean;
@@ -334,12 +353,7 @@ function parseWeightChange(positionals: string[], overlays: readonly string[]): 
   }
   const numeric = positionals.every((p) => /^[+-]?\d+(\.\d+)?$/.test(p));
   if (numeric) {
-    if (positionals.length < 2) {
-      throw new UsageError(
-        `give one weight per subset (v1 v2 …), e.g. \`set 95 5\`; got "${positionals[0]}"`,
-        'set',
-      );
-    }
+    // Weights in subset order; subsets left out get 0, so `set 100` is `set v1=100` is `set 100 0`.
     const weights: Record<string, number> = {};
     positionals.forEach((p, i) => {
       weights[`v${i + 1}`] = parseWeight(p, `v${i + 1}`);
@@ -416,6 +430,20 @@ export function parseInvocation(argv: readonly string[], context: ParseContext):
     case 'test': {
       extraPositionals(1);
       const n = raw.positionals[0];
+      const visitorsText = raw.values.get('visitors')?.[0];
+      if (visitorsText !== undefined && n !== undefined) {
+        throw new UsageError(`give either N requests or --visitors V, not both (got "${n}")`, command);
+      }
+      if (visitorsText === undefined && raw.values.has('per-visitor')) {
+        throw new UsageError('--per-visitor needs --visitors', command);
+      }
+      const visitors =
+        visitorsText === undefined
+          ? undefined
+          : {
+              count: parseInteger(visitorsText, '--visitors', 1, 100_000, command),
+              perVisitor: integerOption(raw, 'per-visitor', 1, 1000, 5, command),
+            };
       const requests =
         n === undefined ? 100 : parseInteger(n, 'N (the number of requests)', 1, 1_000_000, command);
       const alphaText = raw.values.get('alpha')?.[0];
@@ -432,7 +460,8 @@ export function parseInvocation(argv: readonly string[], context: ParseContext):
       return {
         command,
         url,
-        requests,
+        requests: visitors ? visitors.count * visitors.perVisitor : requests,
+        ...(visitors ? { visitors } : {}),
         concurrency: integerOption(raw, 'concurrency', 1, 1000, 10, command),
         alpha,
         json: raw.flags.has('json'),

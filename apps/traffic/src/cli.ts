@@ -8,6 +8,7 @@ import { runConfig } from './commands/config.js';
 import { runMonitor } from './commands/monitor.js';
 import { checkChange, runSet } from './commands/set.js';
 import { exitCodes, runTest } from './commands/test.js';
+import { runVisitors } from './commands/visitors.js';
 import { readConfiguredView, TargetError } from './mesh-view.js';
 import { readEnv, resolveTarget, type Target } from './target.js';
 
@@ -20,7 +21,9 @@ async function dispatch(invocation: Exclude<Invocation, { command: 'help' }>): P
   const view = await readConfiguredView(target, viewOptions);
   switch (invocation.command) {
     case 'test':
-      return runTest(invocation, view);
+      return invocation.visitors
+        ? runVisitors(invocation, view, invocation.visitors)
+        : runTest(invocation, view);
     case 'config':
       return runConfig(invocation, view);
     case 'monitor':

@@ -7,11 +7,14 @@ import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { detectVersion } from './version.js';
 
+/** The Set-Cookie headers of an answer, for visitors that keep cookies (empty when there were none). */
+type Cookies = { setCookie?: string[] };
+
 export type Outcome =
-  | { kind: 'version'; version: string; status: number; latencyMs: number }
-  | { kind: 'unknown'; status: number; latencyMs: number }
+  | ({ kind: 'version'; version: string; status: number; latencyMs: number } & Cookies)
+  | ({ kind: 'unknown'; status: number; latencyMs: number } & Cookies)
   /** A non-2xx answer; `version` is set when the backend that failed stated it in its headers. */
-  | { kind: 'http-error'; status: number; latencyMs: number; version?: string | undefined }
+  | ({ kind: 'http-error'; status: number; latencyMs: number; version?: string | undefined } & Cookies)
   | { kind: 'network-error'; code: string; latencyMs: number };
 
 /** Enough of a body to read a `version` field; the rest is drained unread so the socket can be reused. */
@@ -38,7 +41,8 @@ export class Requester {
     this.agent = new AgentClass({ keepAlive: true, maxSockets: options.sockets });
   }
 
-  send(): Promise<Outcome> {
+  /** One GET; `extraHeaders` (a visitor's cookie) are sent on top of the configured ones. */
+  send(extraHeaders: Record<string, string> = {}): Promise<Outcome> {
     const started = performance.now();
     const elapsed = () => performance.now() - started;
     return new Promise((resolve) => {
@@ -54,7 +58,7 @@ export class Requester {
         {
           method: 'GET',
           agent: this.agent,
-          headers: { accept: 'application/json', ...this.options.headers },
+          headers: { accept: 'application/json', ...this.options.headers, ...extraHeaders },
           timeout: this.options.timeoutMs,
         },
         (response) => {
@@ -70,16 +74,17 @@ export class Requester {
           response.on('end', () => {
             const status = response.statusCode ?? 0;
             const latencyMs = elapsed();
+            const setCookie = response.headers['set-cookie'] ?? [];
             if (status < 200 || status > 299) {
               const version = detectVersion(response.headers, undefined)?.version;
-              return finish({ kind: 'http-error', status, latencyMs, version });
+              return finish({ kind: 'http-error', status, latencyMs, version, setCookie });
             }
             const body = Buffer.concat(chunks).subarray(0, maxBodyBytes).toString('utf8');
             const detected = detectVersion(response.headers, body);
             finish(
               detected
-                ? { kind: 'version', version: detected.version, status, latencyMs }
-                : { kind: 'unknown', status, latencyMs },
+                ? { kind: 'version', version: detected.version, status, latencyMs, setCookie }
+                : { kind: 'unknown', status, latencyMs, setCookie },
             );
           });
         },

@@ -29,6 +29,8 @@ const meshStateSchema = z
     counts: z.record(z.string(), z.number()).optional(),
     updatedAt: z.union([z.string(), z.number()]).optional(),
     virtualServices: z.array(z.unknown()).optional(),
+    /** Subsets a split may name (the DestinationRule's); older gateways do not report it. */
+    subsets: z.array(z.string()).optional(),
   })
   .passthrough();
 

@@ -87,6 +87,13 @@ describe('parseInvocation: good input', () => {
     expect(parse('set', 'v1=70', 'v2=30')).toMatchObject({ change: { weights: { v1: 70, v2: 30 } } });
     // Range and sum are validateWeights' job (checked before anything is sent); the parser keeps the numbers.
     expect(parse('set', '90', '5')).toMatchObject({ change: { weights: { v1: 90, v2: 5 } } });
+    // A subset left out gets 0 (the gateway keeps its destination): `set 100` means `set v1=100`.
+    expect(parse('set', '100')).toMatchObject({ change: { weights: { v1: 100 } } });
+    expect(parse('set', 'v1=100')).toMatchObject({ change: { weights: { v1: 100 } } });
+    expect(parse('test', '--visitors', '400', '--per-visitor', '5')).toMatchObject({
+      requests: 2000,
+      visitors: { count: 400, perVisitor: 5 },
+    });
     expect(parse('set', '105', '-5')).toMatchObject({ change: { weights: { v1: 105, v2: -5 } } });
   });
 
@@ -140,8 +147,10 @@ describe('parseInvocation: every bad input names what is wrong', () => {
     [['monitor', 'extra'], /unexpected argument "extra" for `monitor`/],
     [['config', 'extra'], /unexpected argument "extra" for `config`/],
     [['set'], /set needs an overlay name or weights/],
+    [['test', '100', '--visitors', '5'], /give either N requests or --visitors V, not both/],
+    [['test', '--per-visitor', '5'], /--per-visitor needs --visitors/],
+    [['test', '--visitors', '0'], /--visitors must be a whole number from 1 to 100000/],
     [['set', '75-25'], /unknown overlay "75-25" \(available: 100-0, 80-20, 50-50, 0-100, header-routing\)/],
-    [['set', '100'], /give one weight per subset .* got "100"/],
     [['set', '95', 'five'], /set takes one overlay name or numeric weights, got "95 five"/],
     [['set', 'v1=95', 'v2=x'], /weight for v2 must be a whole number from 0 to 100, got "x"/],
     [['set', 'v1=50', 'v1=50'], /subset v1 given twice/],

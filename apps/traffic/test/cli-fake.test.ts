@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TestReport } from '../src/commands/test.js';
+import type { VisitorsReport } from '../src/commands/visitors.js';
 import { type FakeServer, sendJson, startFakeServer } from './support/fake-servers.js';
 import { parseJson, runCli } from './support/run-cli.js';
 
@@ -134,5 +135,78 @@ describe('traffic CLI against stand-ins', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: pnpm traffic <command>');
     expect(gateway.requests).toEqual([]);
+  }, 60_000);
+
+  it('--visitors catches a routing that is not sticky: visitors switch mid-visit, exit 1', async () => {
+    // Alternating versions and no cookie: what a gateway without the sticky-sessions rules does to a visitor.
+    const gateway = await fakeGateway({ v1: 50, v2: 50 }, (i) => ({
+      headers: { 'x-backend-version': i % 2 === 0 ? 'v1' : 'v2' },
+      body: {},
+    }));
+    const result = await runCli([
+      'test',
+      '--visitors',
+      '20',
+      '--per-visitor',
+      '3',
+      '--concurrency',
+      '1',
+      '--json',
+      '--url',
+      gateway.url,
+    ]);
+    const report = parseJson<VisitorsReport>(result);
+    expect(result.code).toBe(1);
+    expect(report).toMatchObject({
+      visitors: 20,
+      requestsPerVisitor: 3,
+      requests: 60,
+      switched: 20,
+      unpinned: 20,
+      verdict: 'switched',
+      exitCode: 1,
+    });
+    const text = await runCli([
+      'test',
+      '--visitors',
+      '4',
+      '--per-visitor',
+      '2',
+      '--concurrency',
+      '1',
+      '--url',
+      gateway.url,
+    ]);
+    expect(text.stdout).toContain('4 of 4 visitors switched version mid-visit');
+    expect(text.stdout).toContain('4 visitors were never given a movie-version cookie');
+    expect(text.stdout).toContain('Result: FAIL: visitors switched version mid-visit (exit 1)');
+  }, 60_000);
+
+  it('--visitors sends each visitor its own cookies back, and only its own', async () => {
+    let visitor = 0;
+    const gateway = await fakeGateway({ v1: 50, v2: 50 }, (i) => {
+      // Every third request (a visitor's first, at concurrency 1) hands out a fresh visitor cookie.
+      const fresh: Record<string, string> =
+        i % 3 === 0 ? { 'set-cookie': `movie-version=v${(visitor++ % 2) + 1}; Path=/` } : {};
+      return { headers: { 'x-backend-version': 'v1', ...fresh }, body: {} };
+    });
+    await runCli([
+      'test',
+      '--visitors',
+      '4',
+      '--per-visitor',
+      '3',
+      '--concurrency',
+      '1',
+      '--url',
+      gateway.url,
+    ]);
+    const cookies = gateway.requests.filter((r) => r.url === '/api/').map((r) => r.headers.cookie ?? '-');
+    expect(cookies).toEqual([
+      ...['-', 'movie-version=v1', 'movie-version=v1'],
+      ...['-', 'movie-version=v2', 'movie-version=v2'],
+      ...['-', 'movie-version=v1', 'movie-version=v1'],
+      ...['-', 'movie-version=v2', 'movie-version=v2'],
+    ]);
   }, 60_000);
 });

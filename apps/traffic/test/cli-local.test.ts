@@ -5,15 +5,17 @@
  */
 import { spawn } from 'node:child_process';
 import { type LocalStack, startLocalStack } from '@movies/gateway/testing';
-import { repoRoot } from '@movies/mesh';
+import { repoRoot, seededRandom } from '@movies/mesh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestReport } from '../src/commands/test.js';
+import type { VisitorsReport } from '../src/commands/visitors.js';
 import { cliPath, parseJson, runCli, tsxLoader } from './support/run-cli.js';
 
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ overlay: '80-20' });
+  // Seeded draws: the CLI's chi-square checks below see the same split on every run.
+  stack = await startLocalStack({ overlay: '80-20', gateway: { random: seededRandom(424_242) } });
 }, 180_000);
 
 afterAll(async () => {
@@ -152,6 +154,65 @@ describe('traffic CLI on the local stack', () => {
       await stack.gateway.useOverlay('80-20');
     }
   }, 120_000);
+
+  it('test --visitors 300: each visitor stays on one version and visitors follow the weights', async () => {
+    const result = await runCli([
+      'test',
+      '--visitors',
+      '300',
+      '--per-visitor',
+      '5',
+      '--concurrency',
+      '10',
+      '--json',
+      '--url',
+      stack.gatewayUrl,
+    ]);
+    const report = parseJson<VisitorsReport>(result);
+    expect(result.code, result.stderr).toBe(0);
+    expect(report).toMatchObject({
+      visitors: 300,
+      requests: 1500,
+      configured: { v1: 80, v2: 20 },
+      switched: 0,
+      unpinned: 0,
+      unknown: 0,
+      errors: { total: 0 },
+      verdict: 'pass',
+      chiSquare: { pass: true, df: 1 },
+    });
+    expect((report.visitorsByVersion.v1 ?? 0) + (report.visitorsByVersion.v2 ?? 0)).toBe(300);
+    expect(report.visitorsByVersion.v2).toBeGreaterThan(0);
+    // The same gateway still splits plain requests (no cookie) per request.
+    const plain = parseJson<TestReport>(await runCli(['test', '400', '--json', '--url', stack.gatewayUrl]));
+    expect(plain).toMatchObject({ exitCode: 0, configured: { v1: 80, v2: 20 } });
+    expect(plain.counts.v2).toBeGreaterThan(0);
+    expect(plain.counts.v1).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('set never gets stuck: after set v1=100, both set 95 5 and set v1=95 v2=5 work; set 100 is set v1=100', async () => {
+    try {
+      const steps: Array<[string[], Record<string, number>]> = [
+        [['v1=100'], { v1: 100, v2: 0 }],
+        [['95', '5'], { v1: 95, v2: 5 }],
+        [['100'], { v1: 100, v2: 0 }],
+        [['v1=95', 'v2=5'], { v1: 95, v2: 5 }],
+        [['100', '0'], { v1: 100, v2: 0 }],
+      ];
+      for (const [args, weights] of steps) {
+        const result = await runCli(['set', ...args, '--url', stack.gatewayUrl]);
+        expect(result.code, `set ${args.join(' ')}: ${result.stderr}`).toBe(0);
+        expect(stack.gateway.state().weights, `set ${args.join(' ')}`).toEqual(weights);
+      }
+      const pinned = stack.gateway.state().rules.filter((rule) => rule.name?.startsWith('pin-'));
+      expect(pinned.map((rule) => rule.name)).toEqual(['pin-v1']);
+      const v3 = await runCli(['set', 'v3=100', '--url', stack.gatewayUrl]);
+      expect(v3.code).toBe(64);
+      expect(v3.stderr).toContain('unknown subset "v3" (known: v1, v2)');
+    } finally {
+      await stack.gateway.useOverlay('80-20');
+    }
+  }, 180_000);
 
   it('set 90 5 is refused with exit 64 and changes nothing', async () => {
     const before = stack.gateway.state();

@@ -10,21 +10,43 @@ export class HttpRouteError extends Error {
   override name = 'HttpRouteError';
 }
 
+interface HeaderModifier {
+  set?: Array<{ name: string; value: string }>;
+  add?: Array<{ name: string; value: string }>;
+  remove?: string[];
+}
+
+interface HttpRouteFilter {
+  type: string;
+  urlRewrite?: { path?: { type: string; replacePrefixMatch?: string; replaceFullPath?: string } };
+  requestHeaderModifier?: HeaderModifier;
+  responseHeaderModifier?: HeaderModifier;
+}
+
+interface HttpRouteMatch {
+  path?: { type?: string; value?: string };
+  headers?: Array<{ type?: string; name: string; value: string }>;
+  queryParams?: Array<{ type?: string; name: string; value: string }>;
+  method?: string;
+}
+
+interface HttpRouteRule {
+  matches?: HttpRouteMatch[];
+  filters?: HttpRouteFilter[];
+  backendRefs?: Array<{
+    name: string;
+    namespace?: string;
+    port?: number;
+    weight?: number;
+    kind?: string;
+    filters?: HttpRouteFilter[];
+  }>;
+}
+
 interface HttpRouteSpec {
   parentRefs?: Array<{ name: string; namespace?: string; kind?: string; group?: string }>;
   hostnames?: string[];
-  rules?: Array<{
-    matches?: Array<{
-      path?: { type?: string; value?: string };
-      headers?: Array<{ type?: string; name: string; value: string }>;
-      method?: string;
-    }>;
-    filters?: Array<{
-      type: string;
-      urlRewrite?: { path?: { type: string; replacePrefixMatch?: string; replaceFullPath?: string } };
-    }>;
-    backendRefs?: Array<{ name: string; namespace?: string; port?: number; weight?: number; kind?: string }>;
-  }>;
+  rules?: HttpRouteRule[];
 }
 
 export function isHttpRoute(object: Manifest): boolean {
@@ -54,56 +76,116 @@ function precedence(spec: HttpRouteSpec): number {
   );
 }
 
-/** One HTTPRoute → the equivalent VirtualService (bound to the HTTPRoute's parent Gateways). */
+/** A Gateway API header modifier as VirtualService header operations (both end up as Envoy header mutations). */
+function headerOperations(modifier: HeaderModifier | undefined) {
+  const entries = (list: Array<{ name: string; value: string }> | undefined) =>
+    list?.length ? Object.fromEntries(list.map(({ name, value }) => [name.toLowerCase(), value])) : undefined;
+  const set = entries(modifier?.set);
+  const add = entries(modifier?.add);
+  return {
+    ...(set ? { set } : {}),
+    ...(add ? { add } : {}),
+    ...(modifier?.remove?.length ? { remove: modifier.remove.map((name) => name.toLowerCase()) } : {}),
+  };
+}
+
+/** URLRewrite and header modifiers, the filters this project uses, as VirtualService fields. */
+function translateFilters(
+  filters: readonly HttpRouteFilter[] | undefined,
+  where: string,
+  allowRewrite: boolean,
+) {
+  let rewrite: { uri: string } | undefined;
+  const headers: { request?: object; response?: object } = {};
+  for (const filter of filters ?? []) {
+    const path = filter.urlRewrite?.path;
+    if (filter.type === 'URLRewrite' && path && allowRewrite) {
+      rewrite = { uri: path.replacePrefixMatch ?? path.replaceFullPath ?? '/' };
+    } else if (filter.type === 'RequestHeaderModifier') {
+      headers.request = headerOperations(filter.requestHeaderModifier);
+    } else if (filter.type === 'ResponseHeaderModifier') {
+      headers.response = headerOperations(filter.responseHeaderModifier);
+    } else {
+      throw new HttpRouteError(`${where}: filter ${filter.type} is not supported`);
+    }
+  }
+  return { rewrite, headers: Object.keys(headers).length > 0 ? headers : undefined };
+}
+
+/**
+ * Gateway API precedence of one match, highest first: an Exact path over a prefix, then the longer path, then a
+ * method match, then more header matches, then more query parameter matches.
+ */
+function matchRank(match: HttpRouteMatch): number[] {
+  return [
+    match.path?.type === 'Exact' ? 1 : 0,
+    match.path?.value?.length ?? 1,
+    match.method ? 1 : 0,
+    match.headers?.length ?? 0,
+    match.queryParams?.length ?? 0,
+  ];
+}
+
+function compareRanks(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return (b[i] as number) - (a[i] as number);
+  return 0;
+}
+
+function matchConditions(match: HttpRouteMatch): VsMatch[] {
+  const headers: Record<string, { exact?: string; regex?: string }> = {};
+  for (const header of match.headers ?? []) {
+    // Gateway API header names are case-insensitive; Envoy sees them lowercased. Istio hands a RegularExpression
+    // to Envoy as an RE2 full match, like a VirtualService regex.
+    headers[header.name.toLowerCase()] =
+      header.type === 'RegularExpression' ? { regex: header.value } : { exact: header.value };
+  }
+  const conditions = {
+    ...(match.headers?.length ? { headers } : {}),
+    ...(match.method ? { method: { exact: match.method } } : {}),
+  };
+  return pathMatches(match.path).map((pathMatch) => ({ ...pathMatch, ...conditions }));
+}
+
+/**
+ * One HTTPRoute → the equivalent VirtualService (bound to the HTTPRoute's parent Gateways). Each match of each
+ * rule becomes one VirtualService rule, ordered by Gateway API precedence (ties keep the written order), because a
+ * VirtualService takes the first rule that matches.
+ */
 export function httpRouteToVirtualService(object: Manifest): VirtualService {
   const metadata = metadataOf(object);
   const spec = (object.spec ?? {}) as HttpRouteSpec;
   const where = describeObject(object);
-  const http = (spec.rules ?? []).map((rule, index) => {
-    const headerConditions = (match: NonNullable<typeof rule.matches>[number]): VsMatch => {
-      const headers: Record<string, { exact?: string; regex?: string }> = {};
-      for (const header of match.headers ?? []) {
-        // Gateway API header names are case-insensitive; Envoy sees them lowercased.
-        headers[header.name.toLowerCase()] =
-          header.type === 'RegularExpression' ? { regex: header.value } : { exact: header.value };
-      }
-      return {
-        ...(match.headers?.length ? { headers } : {}),
-        ...(match.method ? { method: { exact: match.method } } : {}),
-      };
-    };
-    const match = (rule.matches?.length ? rule.matches : [{}]).flatMap((m) =>
-      pathMatches(m.path).map((pathMatch) => ({ ...pathMatch, ...headerConditions(m) })),
-    );
-    let rewrite: { uri: string } | undefined;
-    for (const filter of rule.filters ?? []) {
-      const path = filter.urlRewrite?.path;
-      if (filter.type !== 'URLRewrite' || !path) {
-        throw new HttpRouteError(`${where}: rule ${index + 1}: filter ${filter.type} is not supported`);
-      }
-      rewrite = { uri: path.replacePrefixMatch ?? path.replaceFullPath ?? '/' };
-    }
+  const ranked = (spec.rules ?? []).flatMap((rule, index) => {
+    const label = `${where}: rule ${index + 1}`;
+    const { rewrite, headers } = translateFilters(rule.filters, label, true);
     const backends = rule.backendRefs ?? [];
-    if (backends.length === 0) throw new HttpRouteError(`${where}: rule ${index + 1} has no backendRefs`);
-    return {
-      name: `rule-${index + 1}`,
-      match,
-      ...(rewrite ? { rewrite } : {}),
-      route: backends.map((backend) => {
-        if (backend.kind && backend.kind !== 'Service') {
-          throw new HttpRouteError(
-            `${where}: rule ${index + 1}: backendRef kind ${backend.kind} is not supported`,
-          );
-        }
-        const host = backend.namespace ? `${backend.name}.${backend.namespace}` : backend.name;
-        return {
-          destination: { host, ...(backend.port ? { port: { number: backend.port } } : {}) },
-          // Gateway API's default weight is 1 (relative); a lone backend gets everything either way.
-          ...(backends.length > 1 ? { weight: backend.weight ?? 1 } : {}),
-        };
-      }),
-    };
+    if (backends.length === 0) throw new HttpRouteError(`${label} has no backendRefs`);
+    const route = backends.map((backend) => {
+      if (backend.kind && backend.kind !== 'Service') {
+        throw new HttpRouteError(`${label}: backendRef kind ${backend.kind} is not supported`);
+      }
+      const host = backend.namespace ? `${backend.name}.${backend.namespace}` : backend.name;
+      const own = translateFilters(backend.filters, `${label} backendRef ${backend.name}`, false).headers;
+      return {
+        destination: { host, ...(backend.port ? { port: { number: backend.port } } : {}) },
+        // Gateway API's default weight is 1 (relative); a lone backend gets everything either way.
+        ...(backends.length > 1 ? { weight: backend.weight ?? 1 } : {}),
+        ...(own ? { headers: own } : {}),
+      };
+    });
+    const matches = rule.matches?.length ? rule.matches : [{}];
+    return matches.map((match, m) => ({
+      rank: matchRank(match),
+      rule: {
+        name: matches.length > 1 ? `rule-${index + 1}.${m + 1}` : `rule-${index + 1}`,
+        match: matchConditions(match),
+        ...(rewrite ? { rewrite } : {}),
+        ...(headers ? { headers } : {}),
+        route,
+      },
+    }));
   });
+  const http = ranked.sort((a, b) => compareRanks(a.rank, b.rank)).map(({ rule }) => rule);
   return parseVirtualService({
     apiVersion: 'networking.istio.io/v1',
     kind: 'VirtualService',

@@ -20,6 +20,7 @@ import {
 } from './check-routing.js';
 import { checkSchema } from './check-schema.js';
 import { checkServices } from './check-services.js';
+import { checkStickyPins } from './check-sticky.js';
 import { checkWorkloads } from './check-workloads.js';
 import { expectedSplitOf } from './expected-split.js';
 import type { Finding } from './findings.js';
@@ -41,6 +42,8 @@ export const CHECKS: Record<string, string> = {
   'gateway-exists': 'every gateway a route binds to exists',
   'weights-sum': "each route's weights add up to 100",
   'weights-match-overlay': "a plain /api/ request gets the split the overlay's name promises",
+  'sticky-pins-match-weights':
+    'a sticky pin rule exists, before the weighted rule, exactly for each version with weight',
   'header-lowercase': 'header match names are lowercase',
   'routes-disjoint': 'gateway-bound VirtualServices of one host never match the same request',
   'rule-reachable': 'no route is shadowed by an earlier one (the OR-ed match blocks mistake)',
@@ -84,6 +87,7 @@ export function analyzeObjects(objects: readonly Manifest[], options: AnalyzeOpt
     ...checkGatewaysExist(context),
     ...checkWeightsSum(context),
     ...checkWeightsMatchOverlay(context),
+    ...checkStickyPins(context),
     ...checkHeaderNamesLowercase(context),
     ...checkRoutesDisjoint(context),
     ...checkRulesReachable(context),

@@ -3,11 +3,11 @@
  * view redraws in place (ANSI cursor moves); otherwise it prints one plain line per refresh, fit for logs and CI.
  */
 import { performance } from 'node:perf_hooks';
+import { percentile } from '@movies/mesh';
 import type { Invocation } from '../args.js';
 import { type Outcome, Requester } from '../load.js';
 import { type ConfiguredView, requestInfo } from '../mesh-view.js';
 import { colourFor, orderedVersions, palette, pct, splitBars, weightPct } from '../render.js';
-import { percentile } from '../stats.js';
 
 /** How often the configured weights are re-read, so a `traffic set` elsewhere shows up. */
 const configRefreshMs = 3000;

@@ -33,9 +33,10 @@ export async function runSet(
     return exitCodes.usage;
   }
   if ('weights' in change) {
-    // The gateway knows which subsets it can route to; refuse others here, with the same message, before sending.
+    // Names are checked against the subsets the gateway accepts (its DestinationRule's), not the current weights:
+    // after `set v1=100`, v2 is still a subset and `set 95 5` brings it back.
     try {
-      validateWeights(change.weights, Object.keys(current.weights));
+      validateWeights(change.weights, current.subsets ?? Object.keys(current.weights));
     } catch (error) {
       if (error instanceof WeightsError) throw new UsageError(error.message, 'set');
       throw error;

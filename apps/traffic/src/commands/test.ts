@@ -1,11 +1,11 @@
 /** `traffic test N`: send N requests, count versions, and judge the split against the configured weights. */
 import { performance } from 'node:perf_hooks';
+import { chiSquareGoodnessOfFit, percentile, type SplitVerdict, wilsonInterval } from '@movies/mesh';
 import cliProgress from 'cli-progress';
 import type { Invocation } from '../args.js';
 import { Requester, runLoad, Tally } from '../load.js';
 import { type ConfiguredView, requestInfo } from '../mesh-view.js';
 import { colourFor, orderedVersions, palette, pct, splitBars, table, weightPct } from '../render.js';
-import { chiSquareGoodnessOfFit, percentile, type SplitVerdict, wilsonInterval } from '../stats.js';
 import { describeOrigin } from '../target.js';
 
 export const exitCodes = { ok: 0, splitMismatch: 1, errors: 2, usage: 64 } as const;

@@ -1,8 +1,8 @@
 /**
- * The statistics behind `traffic test`: a chi-square goodness-of-fit test of the observed split against the
- * configured weights, Wilson score intervals per version, and latency percentiles. The chi-square distribution is
- * computed from the regularized incomplete gamma function (Numerical Recipes' series and continued fraction), so
- * no statistics dependency is needed.
+ * The statistics behind `traffic test` and every split test: a chi-square goodness-of-fit test of the observed
+ * split against the configured weights, Wilson score intervals per version, and latency percentiles. The chi-square
+ * distribution is computed from the regularized incomplete gamma function (Numerical Recipes' series and continued
+ * fraction), so no statistics dependency is needed.
  */
 
 const lanczos = [

@@ -1,0 +1,15 @@
+/**
+ * The one seeded pseudo-random generator of the project (mulberry32): tests hand it to the gateway's weighted,
+ * fault and mirror decisions, so a statistical assertion sees the same draws on every run instead of failing
+ * once in a few hundred runs. Not for anything secret.
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}

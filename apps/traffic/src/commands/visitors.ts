@@ -1,0 +1,227 @@
+/**
+ * `traffic test --visitors V`: V simulated visitors, each with its own cookie jar (@movies/mesh CookieJar), make K
+ * requests one after another, as a browser does. With sticky sessions each visitor is drawn once, by the weights,
+ * and stays: the report compares visitors per version with the weights (chi-square) and counts visitors whose
+ * answers came from more than one version — 0 while no weight is 0.
+ */
+import { performance } from 'node:perf_hooks';
+import {
+  CookieJar,
+  chiSquareGoodnessOfFit,
+  type SplitVerdict,
+  STICKY_COOKIE,
+  summarizeVisits,
+} from '@movies/mesh';
+import type { Invocation } from '../args.js';
+import { type Outcome, Requester, Tally } from '../load.js';
+import { type ConfiguredView, requestInfo } from '../mesh-view.js';
+import { colourFor, orderedVersions, palette, pct, splitBars, table, weightPct } from '../render.js';
+import { describeOrigin } from '../target.js';
+import { exitCodes } from './test.js';
+
+export interface VisitorsReport {
+  target: string;
+  mode: 'local' | 'cluster';
+  source: string;
+  path: string;
+  visitors: number;
+  requestsPerVisitor: number;
+  requests: number;
+  concurrency: number;
+  durationMs: number;
+  cookie: string;
+  /** Visitors by the version of their first versioned answer. */
+  visitorsByVersion: Record<string, number>;
+  /** Each version's share of the visitors, in percent. */
+  observedSplit: Record<string, number>;
+  configured: Record<string, number> | null;
+  chiSquare: SplitVerdict;
+  /** Visitors whose answers came from more than one version. */
+  switched: number;
+  /** Visitors whose answers never set the sticky cookie (the routing is not sticky for them). */
+  unpinned: number;
+  unknown: number;
+  errors: { total: number; byStatus: Record<string, number>; byNetworkError: Record<string, number> };
+  verdict: 'pass' | 'split-mismatch' | 'switched' | 'errors';
+  exitCode: number;
+}
+
+interface VisitRecord {
+  versions: string[];
+  pinned: boolean;
+}
+
+const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** One visitor: K requests in a row, sending back the cookies it was given. */
+async function visit(
+  requester: Requester,
+  requests: number,
+  onOutcome: (o: Outcome) => void,
+): Promise<VisitRecord> {
+  const jar = new CookieJar();
+  const versions: string[] = [];
+  for (let i = 0; i < requests; i++) {
+    const cookie = jar.header();
+    const outcome = await requester.send(cookie ? { cookie } : {});
+    onOutcome(outcome);
+    if (outcome.kind !== 'network-error') jar.store(outcome.setCookie);
+    if (outcome.kind === 'version') versions.push(outcome.version);
+  }
+  return { versions, pinned: jar.get(STICKY_COOKIE) !== undefined };
+}
+
+export function buildVisitorsReport(
+  visits: readonly VisitRecord[],
+  tally: Tally,
+  configured: Record<string, number> | undefined,
+  meta: Pick<
+    VisitorsReport,
+    'target' | 'mode' | 'source' | 'path' | 'requestsPerVisitor' | 'concurrency' | 'durationMs'
+  > & { alpha: number },
+): VisitorsReport {
+  const { alpha, ...rest } = meta;
+  const summary = summarizeVisits(visits.map((v) => v.versions));
+  const versions = orderedVersions(configured, summary.byVersion);
+  const visitorsByVersion: Record<string, number> = {};
+  const observedSplit: Record<string, number> = {};
+  const drawn = Object.values(summary.byVersion).reduce((a, b) => a + b, 0);
+  for (const v of versions) {
+    visitorsByVersion[v] = summary.byVersion[v] ?? 0;
+    observedSplit[v] = drawn === 0 ? 0 : round(((summary.byVersion[v] ?? 0) * 100) / drawn);
+  }
+  const chiSquare = chiSquareGoodnessOfFit(visitorsByVersion, configured ?? {}, alpha);
+  if (!configured) chiSquare.reason = 'the configured weights for this request could not be read';
+  const verdict =
+    tally.errors > 0 || tally.unknown > 0
+      ? 'errors'
+      : summary.switched > 0
+        ? 'switched'
+        : chiSquare.pass
+          ? 'pass'
+          : 'split-mismatch';
+  return {
+    ...rest,
+    visitors: visits.length,
+    requests: tally.total,
+    cookie: STICKY_COOKIE,
+    visitorsByVersion,
+    observedSplit,
+    configured: configured ?? null,
+    chiSquare,
+    switched: summary.switched,
+    unpinned: visits.filter((v) => !v.pinned).length,
+    unknown: tally.unknown,
+    errors: { total: tally.errors, byStatus: tally.statusErrors, byNetworkError: tally.networkErrors },
+    verdict,
+    exitCode:
+      verdict === 'errors' ? exitCodes.errors : verdict === 'pass' ? exitCodes.ok : exitCodes.splitMismatch,
+  };
+}
+
+export function formatVisitorsReport(report: VisitorsReport, colour: boolean): string {
+  const c = palette(colour);
+  const versions = Object.keys(report.visitorsByVersion);
+  const lines = [
+    c.bold(
+      `Visitors test: ${report.visitors} visitors × ${report.requestsPerVisitor} × GET ${report.path} → ${report.target}`,
+    ),
+    `  ${report.mode === 'local' ? 'local gateway' : 'cluster'}, routing: ${report.source}; ${report.concurrency} visitors at a time; ` +
+      `${(report.durationMs / 1000).toFixed(1)} s; cookie ${report.cookie}`,
+    '',
+    ...table(
+      ['version', 'visitors', 'share', 'configured'],
+      versions.map((v) => [
+        v,
+        String(report.visitorsByVersion[v]),
+        pct(report.observedSplit[v] ?? 0),
+        report.configured ? weightPct(report.configured[v] ?? 0) : '?',
+      ]),
+      [1, 2, 3],
+    ),
+    '',
+    c.bold('Visitors per version'),
+    ...splitBars(versions, report.observedSplit, report.configured ?? undefined, c),
+    '',
+  ];
+  const chi = report.chiSquare;
+  const stat =
+    chi.statistic === null || chi.df === 0 ? '' : `χ² = ${chi.statistic.toFixed(2)}, df = ${chi.df}: `;
+  lines.push(
+    `Chi-square goodness of fit (α = ${chi.alpha}): ${stat}${chi.pass ? c.green(chi.reason) : c.red(chi.reason)}`,
+  );
+  const switchedText = `${report.switched} of ${report.visitors} visitors switched version mid-visit`;
+  lines.push(report.switched === 0 ? switchedText : c.red(switchedText));
+  if (report.unpinned > 0) {
+    lines.push(
+      c.yellow(
+        `${report.unpinned} visitors were never given a ${report.cookie} cookie: the routing is not sticky for them`,
+      ),
+    );
+  }
+  const failures = [
+    ...Object.entries(report.errors.byStatus).map(([status, n]) => `HTTP ${status} × ${n}`),
+    ...Object.entries(report.errors.byNetworkError).map(([code, n]) => `${code} × ${n}`),
+  ];
+  if (failures.length > 0) lines.push(c.red(`errors: ${failures.join(', ')}`));
+  if (report.unknown > 0) lines.push(c.yellow(`${report.unknown} answers stated no version`));
+  const verdicts: Record<VisitorsReport['verdict'], string> = {
+    pass: c.green('PASS: visitors follow the weights and each stays on one version'),
+    'split-mismatch': c.red('FAIL: visitors per version do not match the configured weights'),
+    switched: c.red('FAIL: visitors switched version mid-visit'),
+    errors: c.red('FAIL: errors or answers without a version'),
+  };
+  lines.push(`Result: ${verdicts[report.verdict]} (exit ${report.exitCode})`);
+  return lines.join('\n');
+}
+
+export async function runVisitors(
+  invocation: Extract<Invocation, { command: 'test' }>,
+  view: ConfiguredView,
+  visitors: { count: number; perVisitor: number },
+): Promise<number> {
+  const configured = view.weightsFor(requestInfo(invocation.path, invocation.headers));
+  const requester = new Requester({
+    baseUrl: view.target.url,
+    path: invocation.path,
+    headers: invocation.headers,
+    timeoutMs: invocation.timeoutMs,
+    sockets: invocation.concurrency,
+  });
+  if (!invocation.json) {
+    process.stderr.write(
+      `target ${view.target.url} (${describeOrigin(view.target.origin)}; ${visitors.count} visitors)\n`,
+    );
+  }
+  const tally = new Tally();
+  const visits: VisitRecord[] = [];
+  const started = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < visitors.count) {
+      next++;
+      visits.push(await visit(requester, visitors.perVisitor, (outcome) => tally.add(outcome)));
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(invocation.concurrency, visitors.count) }, worker));
+  } finally {
+    requester.close();
+  }
+  const report = buildVisitorsReport(visits, tally, configured, {
+    target: view.target.url,
+    mode: view.mode,
+    source: view.source,
+    path: invocation.path,
+    requestsPerVisitor: visitors.perVisitor,
+    concurrency: invocation.concurrency,
+    durationMs: round(performance.now() - started, 1),
+    alpha: invocation.alpha,
+  });
+  process.stdout.write(
+    invocation.json
+      ? `${JSON.stringify(report)}\n`
+      : `${formatVisitorsReport(report, colourFor(process.stdout))}\n`,
+  );
+  return report.exitCode;
+}
