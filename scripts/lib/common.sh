@@ -69,7 +69,7 @@ require_kubectl() {
 # the sources, so the result is never stale.
 ops_helper() {
   local bundle="${ROOT}/apps/ops/dist/ops-helper.mjs"
-  if [[ -f "${bundle}" ]] && [[ -z "$(find "${ROOT}/apps/ops/src" "${ROOT}/apps/mesh/src" -name '*.ts' -newer "${bundle}" -print -quit)" ]]; then
+  if [[ -f "${bundle}" ]] && [[ -z "$(find "${ROOT}/apps/ops/src" "${ROOT}/packages/mesh/src" -name '*.ts' -newer "${bundle}" -print -quit)" ]]; then
     node "${bundle}" "$@"
     return
   fi

@@ -14,7 +14,7 @@ import { isVirtualService, parseVirtualService, type VirtualService } from './vi
 
 const execFileAsync = promisify(execFile);
 
-/** The repository root (this file lives in apps/mesh/src). */
+/** The repository root (this file lives in packages/mesh/src). */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const k8sDir = join(repoRoot, 'k8s');
 export const overlaysDir = join(k8sDir, 'overlays');

@@ -66,7 +66,7 @@ export function checkSchema(objects: readonly Manifest[]): Finding[] {
     report(
       isKnownCrd(apiVersion)
         ? `${apiVersion} ${kind} is not a kind this project validates (use networking.istio.io/v1, security.istio.io/v1 or gateway.networking.k8s.io/v1)`
-        : `no schema for ${apiVersion} ${kind}: add it to the validated kinds in apps/mesh/src/analyze/check-schema.ts`,
+        : `no schema for ${apiVersion} ${kind}: add it to the validated kinds in packages/mesh/src/analyze/check-schema.ts`,
     );
   }
   return findings;

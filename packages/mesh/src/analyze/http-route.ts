@@ -1,6 +1,6 @@
 /**
  * Reads Gateway API HTTPRoutes as VirtualServices, so the gateway-api overlay goes through the same routing code
- * (apps/mesh/src/virtual-service.ts) as every other overlay: the checks here, and any tool that routes locally.
+ * (packages/mesh/src/virtual-service.ts) as every other overlay: the checks here, and any tool that routes locally.
  * Only the subset of HTTPRoute this project writes is supported; anything else is a clear error.
  */
 import { type Destination, parseVirtualService, shortHost, type VirtualService } from '../virtual-service.js';

@@ -79,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (args.file) {
-    // pnpm runs scripts in apps/mesh; INIT_CWD is where the user typed the command.
+    // pnpm runs scripts in packages/mesh; INIT_CWD is where the user typed the command.
     const file = resolve(process.env.INIT_CWD ?? process.cwd(), args.file);
     const objects = parseManifests(readFileSync(file, 'utf8'), args.file);
     if (objects.length === 0) throw new Error(`${args.file} holds no Kubernetes objects`);
