@@ -1,5 +1,5 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, loadEnv } from 'vite';
 
 // The local gateway (apps/gateway, :8080) strips /api/ and routes by the VirtualService files; /__mesh is its
 // status endpoint. Point API_PROXY_TARGET elsewhere (e.g. a backend on :8001) to develop without the gateway.
@@ -19,7 +19,31 @@ const proxy = {
   '/__mesh': { target: apiTarget, changeOrigin: true },
 };
 
-export default defineConfig({
+/**
+ * The only remote host the UI loads anything from: TMDB's image CDN, or the host VITE_TMDB_IMAGE_BASE names
+ * (none when it is empty: placeholders only). docker/nginx/security-headers.conf allows the default host.
+ */
+export function imageOrigin(base: string | undefined): string | null {
+  const value = (base ?? 'https://image.tmdb.org/t/p').trim();
+  return value ? new URL(value).origin : null;
+}
+
+/** The dev server's CSP: nginx's, plus what Vite's dev mode needs (its inline React preamble and HMR socket). */
+export function devContentSecurityPolicy(origin: string | null): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self' 'unsafe-inline'",
+    "style-src 'self' 'unsafe-inline'",
+    `img-src 'self' data:${origin ? ` ${origin}` : ''}`,
+    "font-src 'self' data:",
+    "connect-src 'self' ws: wss:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+export default defineConfig(({ mode }) => ({
   plugins: [react()],
   server: {
     host: '127.0.0.1',
@@ -27,6 +51,11 @@ export default defineConfig({
     strictPort: true,
     hmr: { clientPort: hmrClientPort },
     proxy,
+    headers: {
+      'Content-Security-Policy': devContentSecurityPolicy(
+        imageOrigin(loadEnv(mode, process.cwd(), 'VITE_').VITE_TMDB_IMAGE_BASE),
+      ),
+    },
   },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true, proxy },
   build: {
@@ -48,4 +77,4 @@ export default defineConfig({
       },
     },
   },
-});
+}));

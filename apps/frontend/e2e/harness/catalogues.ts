@@ -6,7 +6,7 @@ export type CatalogueMovie = {
   id: number;
   title: string;
   original_title: string;
-  overview: string;
+  overview: string | null;
   release_date: string;
   popularity: number;
   poster_path: string | null;

@@ -27,6 +27,8 @@ export type StaticServerOptions = {
   pickUpstream: (request: IncomingMessage) => string;
   /** Answers GET /__mesh like the local gateway; without it the SPA fallback answers, as nginx would. */
   meshStatus?: () => unknown;
+  /** Extra headers on every static file, e.g. nginx's Content-Security-Policy. */
+  headers?: Record<string, string>;
 };
 
 export type StaticServer = { url: string; forwarded: ForwardedRequest[]; close: () => Promise<void> };
@@ -43,6 +45,7 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
     const type = contentTypes[extname(file)] ?? 'application/octet-stream';
     const immutable = file.includes(`${sep}assets${sep}`);
     res.writeHead(status, {
+      ...options.headers,
       'content-type': type,
       'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
     });

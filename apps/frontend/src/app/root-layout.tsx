@@ -1,7 +1,10 @@
-import { useEffect, useRef } from 'react';
-import { Link, NavLink, Outlet, useLocation } from 'react-router';
+import { useRef } from 'react';
+import { Link, NavLink, Outlet } from 'react-router';
 import { BackendVersionBadge } from '../features/backend-version/components/backend-version-badge';
+import { PremiumNotice } from '../features/premium-user/components/premium-notice';
 import { PremiumToggle } from '../features/premium-user/components/premium-toggle';
+import { NewVisitorButton, VisitorNotice } from '../features/visitor/components/new-visitor';
+import { useScrollRestoration } from '../lib/use-scroll-restoration';
 
 const navItems = [
   { to: '/', label: 'Home', end: true },
@@ -10,21 +13,11 @@ const navItems = [
 ];
 
 export function RootLayout() {
-  const { pathname } = useLocation();
   const mainRef = useRef<HTMLElement>(null);
-  const firstRender = useRef(true);
 
-  // After client-side navigation, start at the top and move focus to the new page so keyboard and
-  // screen-reader users start there.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every path change.
-  useEffect(() => {
-    if (firstRender.current) {
-      firstRender.current = false;
-      return;
-    }
-    window.scrollTo(0, 0);
-    mainRef.current?.focus({ preventScroll: true });
-  }, [pathname]);
+  // A new page starts at the top, Back returns to where the page was scrolled, and focus moves to the page so
+  // keyboard and screen-reader users start there.
+  useScrollRestoration(() => mainRef.current?.focus({ preventScroll: true }));
 
   return (
     <div className="layout">
@@ -53,16 +46,29 @@ export function RootLayout() {
         </nav>
         <div className="site-header__status">
           <BackendVersionBadge />
+          <NewVisitorButton />
           <PremiumToggle />
         </div>
       </header>
+      <div className="header-notices">
+        <VisitorNotice />
+        <PremiumNotice />
+      </div>
       <main id="main" ref={mainRef} tabIndex={-1} className="site-main">
         <Outlet />
       </main>
       <footer className="site-footer">
         <p>
-          One backend image, two catalogues: v1 serves Bollywood, v2 serves Hollywood. Reload to watch the
-          mesh shift traffic; the badge shows who answered.
+          One backend image, two catalogues: v1 serves Bollywood, v2 serves Hollywood. The mesh draws a
+          version for each new visitor and keeps it (the movie-version cookie); the badge shows which one
+          served the page, and “New visitor” draws again.
+        </p>
+        <p className="site-footer__attribution">
+          Film data and images from{' '}
+          <a href="https://www.themoviedb.org" rel="noopener noreferrer">
+            TMDB
+          </a>
+          . This product uses the TMDB API but is not endorsed or certified by TMDB.
         </p>
       </footer>
     </div>

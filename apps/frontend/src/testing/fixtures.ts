@@ -53,11 +53,13 @@ export const bollywood: FixtureCatalogue = {
       original_title: 'Lagaan: Once Upon a Time in India',
       release_date: '2001-06-15',
       genre_ids: [18],
+      // A film whose story we do not tell: the UI shows its genres, year and rating instead.
+      overview: null,
       vote_average: 7.6,
       popularity: 20,
     }),
     movie({
-      id: 11036,
+      id: 10757,
       title: 'Kabhi Khushi Kabhie Gham',
       release_date: '2001-12-14',
       genre_ids: [18, 10749],

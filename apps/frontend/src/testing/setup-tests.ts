@@ -1,8 +1,11 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup, configure } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { backendVersionStore } from '../lib/backend-version-store';
+import { meshStore } from '../features/premium-user/hooks/use-premium-routing';
+import { drawStore } from '../features/visitor/components/new-visitor';
+import { backendVersionStore, catalogueStore } from '../lib/backend-version-store';
 import { premiumStore } from '../lib/premium-store';
+import { resetVisitor } from '../lib/visitor-pin';
 import { server } from './server';
 
 // jsdom lacks these browser APIs; recharts' ResponsiveContainer and the layout's scroll reset use them.
@@ -23,6 +26,10 @@ afterEach(() => {
   server.resetHandlers();
   server.events.removeAllListeners();
   backendVersionStore.set(null);
+  catalogueStore.set({});
+  resetVisitor();
+  drawStore.set(null);
+  meshStore.set(undefined);
   premiumStore.set(false);
   localStorage.clear();
 });

@@ -5,7 +5,8 @@ export type Movie = {
   title: string;
   original_title?: string;
   original_language?: string;
-  overview: string;
+  /** Our own short premise, or null when we do not know the story well enough to tell it. */
+  overview: string | null;
   release_date: string;
   genre_ids: number[];
   vote_average: number;

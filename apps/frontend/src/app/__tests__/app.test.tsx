@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { renderApp } from '../../testing/render-app';
 
@@ -11,6 +11,19 @@ describe('app shell', () => {
     expect(screen.getByRole('contentinfo')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Skip to content' })).toHaveAttribute('href', '#main');
     expect(screen.getByRole('link', { name: 'Home' })).toHaveAttribute('aria-current', 'page');
+    await screen.findByRole('heading', { level: 1, name: /3 Idiots/ });
+  });
+
+  it('credits TMDB in the footer, as its terms ask', async () => {
+    renderApp('/');
+    const footer = screen.getByRole('contentinfo');
+    expect(footer).toHaveTextContent(
+      'This product uses the TMDB API but is not endorsed or certified by TMDB.',
+    );
+    expect(within(footer).getByRole('link', { name: 'TMDB' })).toHaveAttribute(
+      'href',
+      'https://www.themoviedb.org',
+    );
     await screen.findByRole('heading', { level: 1, name: /3 Idiots/ });
   });
 

@@ -8,12 +8,14 @@ import { useDebouncedValue } from '../../../lib/use-debounced-value';
 import { useDocumentTitle } from '../../../lib/use-document-title';
 import { getMovies, perPage } from '../api/get-movies';
 import {
+  defaultSort,
   maxQueryLength,
   type SortKey,
   sortOptions,
   toSearchParams,
   useBrowseParams,
 } from '../hooks/use-browse-params';
+import { ActiveFilters, browseHeading } from './active-filters';
 import { Pagination } from './pagination';
 
 export const searchDebounceMs = 300;
@@ -23,6 +25,9 @@ export function BrowseView() {
   const searchId = useId();
   const genreId = useId();
   const sortId = useId();
+  const panelId = useId();
+  // On a phone the genre and sort fields fold away behind one button (styles.css shows them on wider screens).
+  const [filtersOpen, setFiltersOpen] = useState(false);
   const [text, setText] = useState(params.q);
   const debouncedText = useDebouncedValue(text, searchDebounceMs);
 
@@ -42,10 +47,11 @@ export function BrowseView() {
   const genres = useApiQuery('genres', getGenres);
   const movieKey = toSearchParams(params).toString();
   const fetchMovies = useCallback((signal: AbortSignal) => getMovies(params, signal), [params]);
-  const movies = useApiQuery(`movies?${movieKey}`, fetchMovies);
+  const movies = useApiQuery(`movies?${movieKey}`, fetchMovies, { main: true });
 
   const genreName = genres.data?.find((genre) => genre.id === params.genre)?.name;
-  const title = params.q ? `Search: ${params.q}` : genreName ? `${genreName} movies` : 'Browse';
+  const title = browseHeading(params, genreName);
+  const activeCount = (params.genre !== undefined ? 1 : 0) + (params.sort !== defaultSort ? 1 : 0);
   useDocumentTitle(title);
 
   const hrefFor = (page: number) => {
@@ -74,40 +80,52 @@ export function BrowseView() {
               onChange={(event) => setText(event.target.value)}
             />
           </div>
-          <div className="field">
-            <label htmlFor={genreId}>Genre</label>
-            <select
-              id={genreId}
-              value={params.genre ?? ''}
-              onChange={(event) =>
-                update({ genre: event.target.value ? Number(event.target.value) : undefined })
-              }
-            >
-              <option value="">All genres</option>
-              {(genres.data ?? []).map((genre) => (
-                <option key={genre.id} value={genre.id}>
-                  {genre.name}
-                  {genre.count !== undefined ? ` (${genre.count})` : ''}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={sortId}>Sort by</label>
-            <select
-              id={sortId}
-              value={params.sort}
-              onChange={(event) => update({ sort: event.target.value as SortKey })}
-            >
-              {sortOptions.map((option) => (
-                <option key={option.value} value={option.value}>
-                  {option.label}
-                </option>
-              ))}
-            </select>
+          <button
+            type="button"
+            className="button button--ghost filters__toggle"
+            aria-expanded={filtersOpen}
+            aria-controls={panelId}
+            onClick={() => setFiltersOpen((open) => !open)}
+          >
+            Filters{activeCount > 0 ? ` (${activeCount})` : ''}
+          </button>
+          <div id={panelId} className={`filters__panel${filtersOpen ? ' filters__panel--open' : ''}`}>
+            <div className="field">
+              <label htmlFor={genreId}>Genre</label>
+              <select
+                id={genreId}
+                value={params.genre ?? ''}
+                onChange={(event) =>
+                  update({ genre: event.target.value ? Number(event.target.value) : undefined })
+                }
+              >
+                <option value="">All genres</option>
+                {(genres.data ?? []).map((genre) => (
+                  <option key={genre.id} value={genre.id}>
+                    {genre.name}
+                    {genre.count !== undefined ? ` (${genre.count})` : ''}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor={sortId}>Sort by</label>
+              <select
+                id={sortId}
+                value={params.sort}
+                onChange={(event) => update({ sort: event.target.value as SortKey })}
+              >
+                {sortOptions.map((option) => (
+                  <option key={option.value} value={option.value}>
+                    {option.label}
+                  </option>
+                ))}
+              </select>
+            </div>
           </div>
         </form>
       </search>
+      <ActiveFilters params={params} genreName={genreName} />
 
       {movies.status === 'loading' && <Loading isSlow={movies.isSlow} skeletonCount={perPage} />}
       {movies.status === 'error' && (

@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react';
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { backendHandlers } from '../../../testing/backend-handlers';
-import { hollywood } from '../../../testing/fixtures';
+import { bollywood, hollywood } from '../../../testing/fixtures';
 import { renderApp } from '../../../testing/render-app';
 import { server } from '../../../testing/server';
 
@@ -23,6 +23,29 @@ describe('home feed', () => {
       'href',
       '/movie/19404',
     );
+  });
+
+  it('shows the featured film with its genres as links to browse, year, rating and our overview', async () => {
+    renderApp('/');
+    const hero = await screen.findByRole('region', { name: /3 Idiots/ });
+    expect(within(hero).getByRole('link', { name: 'Comedy' })).toHaveAttribute('href', '/browse?genre=35');
+    expect(within(hero).getByRole('link', { name: 'Drama' })).toHaveAttribute('href', '/browse?genre=18');
+    expect(within(hero).getByText('★ 8.0 / 10')).toBeInTheDocument();
+    expect(within(hero).getByText('3 Idiots in one sentence.')).toBeInTheDocument();
+  });
+
+  it('shows genres, year and rating instead of an empty paragraph when the film has no overview', async () => {
+    const lagaanFirst = {
+      ...bollywood,
+      movies: bollywood.movies.map((movie) => (movie.id === 19666 ? { ...movie, popularity: 99 } : movie)),
+    };
+    server.use(...backendHandlers({ pick: () => lagaanFirst }));
+    renderApp('/');
+    const hero = await screen.findByRole('region', { name: /Lagaan/ });
+    expect(within(hero).getByText('15 June 2001')).toBeInTheDocument();
+    expect(within(hero).getByText('★ 7.6 / 10')).toBeInTheDocument();
+    expect(within(hero).getByRole('link', { name: 'Drama' })).toBeInTheDocument();
+    expect(hero.querySelector('.hero__overview')).toBeNull();
   });
 
   it('shows Hollywood movies when v2 answers', async () => {
@@ -68,7 +91,7 @@ describe('home feed', () => {
     const { user } = renderApp('/');
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('The home feed could not be loaded');
-    expect(alert).toHaveTextContent('injected fault — HTTP 500 (answered by v1)');
+    expect(alert).toHaveTextContent('v1 (Bollywood) answered 500: injected fault');
     await user.click(within(alert).getByRole('button', { name: 'Retry' }));
     expect(await screen.findByRole('heading', { level: 1, name: /3 Idiots/ })).toBeInTheDocument();
   });

@@ -1,143 +1,146 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { catalogueStore } from '../../../lib/backend-version-store';
+import { useStore } from '../../../lib/create-store';
 import { useDocumentTitle } from '../../../lib/use-document-title';
-import { getMeshStatus, type MeshStatus } from '../api/get-mesh-status';
-import { clampRate, maxRate, minRate, useTrafficGenerator } from '../hooks/use-traffic-generator';
-import { versionColour } from '../lib/version-colours';
+import { historyMs, useMeshTraffic } from '../hooks/use-mesh-traffic';
+import { clampRate, type GeneratorMode, useTrafficGenerator } from '../hooks/use-traffic-generator';
+import { appendSample, type CounterSample, rollingShares, windowCounts } from '../lib/counter-history';
+import { type Counts, type TrafficSnapshot, unknownVersion } from '../lib/traffic-recorder';
+import { ClusterHint } from './cluster-hint';
+import { GeneratorControls } from './generator-controls';
+import { SplitBar, toPercentages } from './split-bar';
 import { TrafficShareChart } from './traffic-share-chart';
+import { VersionStats } from './version-stats';
 
-const meshRefreshMs = 5_000;
+/** The window when the gateway does not say (its /__mesh reports its own). */
+const defaultWindowSeconds = 10;
 
-function formatMs(value: number | null): string {
-  return value === null ? '—' : `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
-}
-
-function useMeshStatus(): MeshStatus | null {
-  const [status, setStatus] = useState<MeshStatus | null>(null);
+/** The panel's own counters over time, for when there is no gateway to count (a cluster). */
+function useOwnHistory(snapshot: TrafficSnapshot | null): CounterSample[] {
+  const [history, setHistory] = useState<CounterSample[]>([]);
   useEffect(() => {
-    const controller = new AbortController();
-    // Weights can be switched live (PUT /__mesh), so poll.
-    const load = () =>
-      void getMeshStatus(controller.signal).then((next) => !controller.signal.aborted && setStatus(next));
-    load();
-    const timer = setInterval(load, meshRefreshMs);
-    return () => {
-      clearInterval(timer);
-      controller.abort();
-    };
-  }, []);
-  return status;
+    if (snapshot)
+      setHistory((previous) => appendSample(previous, { at: Date.now(), total: snapshot.counts }, historyMs));
+  }, [snapshot]);
+  return history;
 }
 
-/** /traffic: send GET /api/ at a chosen rate and watch how the mesh splits it between versions. */
+const sumRequests = (counts: Counts, versions: readonly string[]) =>
+  versions.reduce((sum, version) => sum + (counts[version]?.requests ?? 0), 0);
+
+const requestsBy = (counts: Counts) =>
+  Object.fromEntries(Object.entries(counts).map(([version, entry]) => [version, entry.requests]));
+
+/** /traffic: the configured split against the observed one, per-version counts and errors, live. */
 export function TrafficPanel() {
   useDocumentTitle('Traffic');
-  const rateId = useId();
+  const { mesh, history: meshHistory } = useMeshTraffic();
   // The field keeps what the user types; the generator uses the value clamped to 1–50 (shown on blur).
   const [rateText, setRateText] = useState('10');
   const rate = clampRate(Number(rateText));
-  const { running, start, stop, snapshot, inFlight } = useTrafficGenerator(rate);
-  const mesh = useMeshStatus();
-  const versions = snapshot?.versions ?? [];
+  const [mode, setMode] = useState<GeneratorMode>('new-visitors');
+  const generator = useTrafficGenerator(rate, mode);
+  const ownHistory = useOwnHistory(generator.snapshot);
+  const catalogues = useStore(catalogueStore);
+
+  // All traffic through the local gateway when it counts it; else only this page's own requests.
+  const gateway = mesh?.traffic ?? null;
+  const windowSeconds = gateway?.windowSeconds ?? defaultWindowSeconds;
+  const history = gateway ? meshHistory : ownHistory;
+  const window = gateway ? gateway.window : windowCounts(ownHistory, windowSeconds * 1000);
+  const total = gateway ? gateway.total : (generator.snapshot?.counts ?? {});
+  const weights = mesh?.weights ?? null;
+  const routed = [...new Set([...Object.keys(weights ?? {}), ...(gateway ? [] : Object.keys(total))])]
+    .filter((version) => version !== unknownVersion)
+    .sort();
+  const withUnknown = total[unknownVersion] ? [...routed, unknownVersion] : routed;
+  const windowRequests = sumRequests(window, routed);
+  const observed = toPercentages(requestsBy(window), routed);
+  const points = rollingShares(history, windowSeconds * 1000, routed);
+  const hasData = gateway !== null || generator.snapshot !== null;
 
   return (
     <div className="traffic">
       <div className="page-header">
         <h1>Traffic</h1>
       </div>
-      <p className="traffic__intro">
-        Sends <code>GET /api/</code> at the chosen rate and reads which version answered each request from its{' '}
-        <code>x-backend-version</code> header.
+      <p className="traffic__intro" data-testid="traffic-source">
+        {mesh === undefined
+          ? 'Asking the local gateway for its routing…'
+          : gateway
+            ? `All traffic through the local gateway — this page, other browsers, curl, pnpm traffic — from its /__mesh counters, read every second. Shares are over the last ${windowSeconds} s.`
+            : mesh
+              ? 'This gateway reports its routing but not its traffic: the counts below are this page’s own requests.'
+              : 'No local gateway here (no /__mesh): the counts below are this page’s own requests only.'}
       </p>
+      {mesh === null && <ClusterHint />}
 
-      <div className="traffic__controls">
-        <div className="field field--inline">
-          <label htmlFor={rateId}>Requests per second</label>
-          <input
-            id={rateId}
-            type="number"
-            min={minRate}
-            max={maxRate}
-            step={1}
-            value={rateText}
-            aria-describedby={`${rateId}-hint`}
-            onChange={(event) => setRateText(event.target.value)}
-            onBlur={() => setRateText(String(rate))}
+      {hasData || weights ? (
+        <section aria-labelledby="split-heading" className="traffic__split">
+          <h2 id="split-heading">Configured and observed split</h2>
+          <SplitBar
+            testId="configured-split"
+            label="Configured"
+            detail={weights ? `${mesh?.source ?? 'custom'} weights of the /api/ route` : 'not known here'}
+            parts={weights ? routed.map((version) => ({ version, percent: weights[version] ?? 0 })) : null}
+            versions={routed}
           />
-          <span id={`${rateId}-hint`} className="field__hint">
-            1 to {maxRate}
-          </span>
-        </div>
-        {running ? (
-          <button type="button" className="button button--stop" onClick={stop}>
-            Stop
-          </button>
-        ) : (
-          <button type="button" className="button" onClick={start}>
-            Start
-          </button>
-        )}
-        <span className="traffic__state" role="status">
-          {running ? `Sending ${rate} requests per second` : snapshot ? 'Stopped' : 'Idle'}
-          {running && inFlight > 20 ? ` — ${inFlight} requests waiting for an answer` : ''}
-        </span>
-      </div>
-
-      <section aria-labelledby="traffic-counts" className="traffic__counts">
-        <h2 id="traffic-counts">Running counts</h2>
-        <dl className="stats">
-          <div className="stat">
-            <dt>Requests</dt>
-            <dd data-testid="count-total">{snapshot?.total ?? 0}</dd>
-          </div>
-          {versions.map((version, index) => (
-            <div className="stat" key={version} style={{ borderColor: versionColour(version, index) }}>
-              <dt>{version}</dt>
-              <dd data-testid={`count-${version}`}>
-                {snapshot?.byVersion[version] ?? 0}
-                {snapshot && snapshot.total > 0 && (
-                  <span className="stat__share">
-                    {' '}
-                    ({Math.round((100 * (snapshot.byVersion[version] ?? 0)) / snapshot.total)}%)
-                  </span>
-                )}
-              </dd>
-            </div>
-          ))}
-          <div className="stat stat--errors">
-            <dt>Errors</dt>
-            <dd data-testid="count-errors">{snapshot?.errors ?? 0}</dd>
-          </div>
-          <div className="stat">
-            <dt>Latency p50</dt>
-            <dd data-testid="latency-p50">{formatMs(snapshot?.p50 ?? null)}</dd>
-          </div>
-          <div className="stat">
-            <dt>Latency p99</dt>
-            <dd data-testid="latency-p99">{formatMs(snapshot?.p99 ?? null)}</dd>
-          </div>
-        </dl>
-      </section>
-
-      <section aria-labelledby="traffic-chart" className="traffic__chart">
-        <h2 id="traffic-chart">Share per version over time</h2>
-        <p className="traffic__target" data-testid="mesh-target">
-          {mesh
-            ? `Target from the local gateway (${mesh.source ?? 'custom'}): ${Object.entries(mesh.weights)
-                .map(([version, weight]) => `${version} ${weight}%`)
-                .join(', ')} — drawn as dashed lines.`
-            : 'No target weights available (the local gateway’s /__mesh endpoint is not reachable); showing measured shares only.'}
-        </p>
-        <figure className="chart">
-          <TrafficShareChart
-            buckets={snapshot?.buckets ?? []}
-            versions={versions}
-            weights={mesh?.weights ?? null}
+          <SplitBar
+            testId="observed-split"
+            label={`Observed, last ${windowSeconds} s`}
+            detail={
+              windowRequests > 0 ? `${windowRequests} requests` : `no requests in the last ${windowSeconds} s`
+            }
+            parts={observed}
+            versions={routed}
           />
-          <figcaption className="visually-hidden">
-            Line chart of the percentage of responses served by each version per second of the last minute.
-          </figcaption>
-        </figure>
-      </section>
+          <p className="traffic__note">
+            Per version: the last {windowSeconds} s, and in total since{' '}
+            {gateway ? 'the gateway started' : 'Start was pressed'}. An error is an answer of 500 or above
+            {gateway ? ', the gateway’s own 503 and 504 included' : ', or none at all'}.
+          </p>
+          <VersionStats
+            versions={withUnknown}
+            window={window}
+            total={total}
+            windowSeconds={windowSeconds}
+            totalLabel="Total"
+            catalogueOf={(version) => catalogues[version] ?? null}
+          />
+        </section>
+      ) : null}
+
+      {points.length > 1 && (
+        <section aria-labelledby="traffic-chart" className="traffic__chart">
+          <h2 id="traffic-chart">Share per version, last {windowSeconds} s at each moment</h2>
+          <figure className="chart">
+            <TrafficShareChart
+              points={points}
+              versions={routed}
+              weights={weights}
+              windowSeconds={windowSeconds}
+              spanSeconds={historyMs / 1000}
+            />
+            <figcaption className="visually-hidden">
+              Line chart of each version's share of the requests of the last {windowSeconds} seconds, over the
+              last minute; dashed lines are the configured weights.
+            </figcaption>
+          </figure>
+        </section>
+      )}
+
+      <GeneratorControls
+        rateText={rateText}
+        onRateText={setRateText}
+        rate={rate}
+        mode={mode}
+        onMode={setMode}
+        running={generator.running}
+        onStart={generator.start}
+        onStop={generator.stop}
+        snapshot={generator.snapshot}
+        visitors={generator.visitors}
+      />
     </div>
   );
 }

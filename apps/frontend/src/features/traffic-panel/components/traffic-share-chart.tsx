@@ -9,56 +9,83 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { MeshWeights } from '../api/get-mesh-status';
-import type { ShareBucket } from '../lib/traffic-recorder';
+import type { MeshWeights } from '../../../lib/mesh-status';
+import type { SharePoint } from '../lib/counter-history';
 import { versionColour } from '../lib/version-colours';
 
-type ChartProps = { buckets: ShareBucket[]; versions: string[]; weights: MeshWeights | null };
+type ChartProps = {
+  points: SharePoint[];
+  versions: readonly string[];
+  weights: MeshWeights | null;
+  windowSeconds: number;
+  spanSeconds: number;
+};
 
-/** Share of responses per version, second by second; dashed lines are the gateway's configured weights. */
-export function TrafficShareChart({ buckets, versions, weights }: ChartProps) {
-  const data = buckets.map((bucket) => ({ second: bucket.second, ...bucket.share }));
-  const shown = [...new Set([...versions, ...Object.keys(weights ?? {})])].sort();
+const secondsAgo = (t: number) => (t === 0 ? 'now' : `\u2212${-t} s`);
+
+/**
+ * Each version's share of the requests of the last `windowSeconds`, over the last `spanSeconds`. The configured
+ * weights are dashed lines; their values are in the legend rather than printed on the plot, where they would
+ * cover the lines (and each other on a phone).
+ */
+export function TrafficShareChart({ points, versions, weights, windowSeconds, spanSeconds }: ChartProps) {
+  const data = points.map((point) => ({ t: point.t, requests: point.requests, ...point.share }));
+  const ticks = Array.from({ length: 5 }, (_, index) => -spanSeconds + (index * spanSeconds) / 4);
   return (
-    <ResponsiveContainer width="100%" height={280} initialDimension={{ width: 600, height: 280 }}>
-      <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+    <ResponsiveContainer width="100%" height={260} initialDimension={{ width: 600, height: 260 }}>
+      {/* The top margin keeps the "100 %" tick label inside the drawing. */}
+      <LineChart data={data} margin={{ top: 14, right: 14, bottom: 4, left: 4 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="#d4d4d8" />
         <XAxis
-          dataKey="second"
+          dataKey="t"
           type="number"
-          domain={['dataMin', 'dataMax']}
-          unit="s"
-          allowDecimals={false}
+          domain={[-spanSeconds, 0]}
+          ticks={ticks}
+          tickFormatter={secondsAgo}
+          allowDataOverflow
+          tick={{ fontSize: 12 }}
         />
-        <YAxis domain={[0, 100]} unit="%" width={48} />
-        <Tooltip formatter={(value) => `${value}%`} labelFormatter={(second) => `${second} s`} />
-        <Legend />
-        {shown.map((version, index) => (
+        <YAxis
+          domain={[0, 100]}
+          ticks={[0, 25, 50, 75, 100]}
+          tickFormatter={(value: number) => `${value} %`}
+          // Wide enough for "100 %" on one line.
+          width={58}
+          tick={{ fontSize: 12 }}
+        />
+        <Tooltip
+          formatter={(value) => `${value} %`}
+          labelFormatter={(t) =>
+            `${Number(t) === 0 ? 'now' : `${-Number(t)} s ago`} (last ${windowSeconds} s)`
+          }
+        />
+        <Legend wrapperStyle={{ fontSize: 13 }} />
+        {versions.map((version, index) => (
           <Line
             key={version}
-            type="linear"
+            type="monotone"
             dataKey={version}
-            name={`${version} share`}
+            name={
+              weights?.[version] === undefined
+                ? `${version} share`
+                : `${version} share (target ${weights[version]} %)`
+            }
             stroke={versionColour(version, index)}
             strokeWidth={2}
             dot={false}
+            connectNulls={false}
             isAnimationActive={false}
           />
         ))}
         {weights &&
-          shown.map((version, index) =>
+          versions.map((version, index) =>
             weights[version] === undefined ? null : (
               <ReferenceLine
                 key={`target-${version}`}
                 y={weights[version]}
                 stroke={versionColour(version, index)}
                 strokeDasharray="6 4"
-                label={{
-                  value: `${version} target ${weights[version]}%`,
-                  // Alternate sides so equal targets (50-50) do not print on top of each other.
-                  position: index % 2 === 0 ? 'insideTopRight' : 'insideBottomRight',
-                  fontSize: 12,
-                }}
+                ifOverflow="extendDomain"
               />
             ),
           )}

@@ -1,23 +1,20 @@
-/** One request sent by the traffic panel. `version` is null when no backend answered (network error, 503). */
+import type { SubsetCounts } from '../../../lib/mesh-status';
+
+/** One request sent by the traffic panel. `version` is null when no version is known (no backend answered). */
 export type TrafficSample = { at: number; version: string | null; ok: boolean; latencyMs: number };
 
-export type ShareBucket = {
-  /** Seconds since the run started (bucket start). */
-  second: number;
-  total: number;
-  errors: number;
-  /** Percentage of the bucket's successful responses served by each version. */
-  share: Record<string, number>;
-};
+export type Counts = Record<string, SubsetCounts>;
+
+/** Requests whose version is not known (the gateway answered 503 before any backend did). */
+export const unknownVersion = 'unknown';
 
 export type TrafficSnapshot = {
-  total: number;
+  sent: number;
   errors: number;
-  byVersion: Record<string, number>;
-  versions: string[];
+  /** Per version, cumulative: the same shape as the gateway's /__mesh counters. */
+  counts: Counts;
   p50: number | null;
   p99: number | null;
-  buckets: ShareBucket[];
 };
 
 /** Nearest-rank percentile of an ascending array (p in 0..100); null when empty. */
@@ -27,77 +24,60 @@ export function percentile(sortedAscending: readonly number[], p: number): numbe
   return sortedAscending[Math.min(sortedAscending.length, Math.max(1, rank)) - 1] ?? null;
 }
 
-/**
- * Aggregates samples incrementally (per-second buckets, counts, latencies) so a snapshot at 50 req/s over
- * many minutes stays cheap. Only the last `windowSeconds` buckets are kept for the chart.
- */
+/** Counts the panel's own requests per version (with errors) and keeps a bounded window of latencies. */
 export class TrafficRecorder {
-  private total = 0;
+  private sent = 0;
   private errors = 0;
-  private readonly byVersion = new Map<string, number>();
+  private readonly counts = new Map<string, SubsetCounts>();
   private readonly latencies: number[] = [];
-  private readonly buckets = new Map<
-    number,
-    { total: number; errors: number; byVersion: Map<string, number> }
-  >();
 
-  constructor(
-    private readonly startedAt: number,
-    private readonly windowSeconds = 60,
-    private readonly latencyWindow = 5_000,
-  ) {}
+  constructor(private readonly latencyWindow = 5_000) {}
 
   record(sample: TrafficSample): void {
-    this.total += 1;
-    const second = Math.max(0, Math.floor((sample.at - this.startedAt) / 1000));
-    let bucket = this.buckets.get(second);
-    if (!bucket) {
-      bucket = { total: 0, errors: 0, byVersion: new Map() };
-      this.buckets.set(second, bucket);
-      for (const old of this.buckets.keys()) if (old <= second - this.windowSeconds) this.buckets.delete(old);
-    }
-    bucket.total += 1;
-    if (!sample.ok || sample.version === null) {
+    this.sent += 1;
+    const key = sample.version ?? unknownVersion;
+    const counts = this.counts.get(key) ?? { requests: 0, errors: 0 };
+    counts.requests += 1;
+    if (!sample.ok) {
+      counts.errors += 1;
       this.errors += 1;
-      bucket.errors += 1;
-    } else {
-      this.byVersion.set(sample.version, (this.byVersion.get(sample.version) ?? 0) + 1);
-      bucket.byVersion.set(sample.version, (bucket.byVersion.get(sample.version) ?? 0) + 1);
     }
+    this.counts.set(key, counts);
     this.latencies.push(sample.latencyMs);
     // Percentiles describe recent behaviour: keep a bounded window.
     if (this.latencies.length > this.latencyWindow)
       this.latencies.splice(0, this.latencies.length - this.latencyWindow);
   }
 
-  /**
-   * `now` leaves out the second still in progress: a bucket with a handful of answers would draw a misleading
-   * 100/0 spike at the right edge of the chart.
-   */
-  snapshot(now = Number.POSITIVE_INFINITY): TrafficSnapshot {
-    const versions = [...this.byVersion.keys()].sort();
+  snapshot(): TrafficSnapshot {
     const sorted = [...this.latencies].sort((a, b) => a - b);
-    const currentSecond = Math.floor((now - this.startedAt) / 1000);
-    const buckets = [...this.buckets.entries()]
-      .filter(([second]) => second < currentSecond)
-      .sort(([a], [b]) => a - b)
-      .map(([second, bucket]) => {
-        const answered = [...bucket.byVersion.values()].reduce((sum, n) => sum + n, 0);
-        const share: Record<string, number> = {};
-        for (const version of versions) {
-          share[version] =
-            answered === 0 ? 0 : Math.round((1000 * (bucket.byVersion.get(version) ?? 0)) / answered) / 10;
-        }
-        return { second, total: bucket.total, errors: bucket.errors, share };
-      });
+    const counts: Counts = {};
+    for (const key of [...this.counts.keys()].sort()) {
+      const entry = this.counts.get(key);
+      if (entry) counts[key] = { ...entry };
+    }
     return {
-      total: this.total,
+      sent: this.sent,
       errors: this.errors,
-      byVersion: Object.fromEntries(versions.map((version) => [version, this.byVersion.get(version) ?? 0])),
-      versions,
+      counts,
       p50: percentile(sorted, 50),
       p99: percentile(sorted, 99),
-      buckets,
     };
   }
+}
+
+export type VisitorStats = { visitors: number; byVersion: Record<string, number>; switched: number };
+
+export const noVisitors: VisitorStats = { visitors: 0, byVersion: {}, switched: 0 };
+
+/** One finished simulated visit: where it landed (its first answer) and whether it changed version midway. */
+export function recordVisit(stats: VisitorStats, versions: ReadonlyArray<string | null>): VisitorStats {
+  const answered = versions.filter((version): version is string => version !== null);
+  const landed = answered[0];
+  if (landed === undefined) return stats;
+  return {
+    visitors: stats.visitors + 1,
+    byVersion: { ...stats.byVersion, [landed]: (stats.byVersion[landed] ?? 0) + 1 },
+    switched: stats.switched + (new Set(answered).size > 1 ? 1 : 0),
+  };
 }
