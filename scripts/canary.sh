@@ -30,12 +30,14 @@ TARGET=""          # local | cluster; empty = detect
 GATEWAY="${GATEWAY_URL:-}"
 PROMETHEUS="${PROMETHEUS_URL:-}"
 USE_PROMETHEUS="auto"
+JSON_FILE=""
 
 PORT_FORWARD_PID=""
 WORK_DIR=""
 REPORT_ROWS=()
 FINISHED=""
 CURRENT_WEIGHT=""
+OUTCOME=""
 
 usage() {
   cat <<USAGE
@@ -63,6 +65,7 @@ Options:
   --prometheus-url URL     judge from Prometheus (default \$PROMETHEUS_URL, else a port-forward to
                            svc/prometheus in istio-system when it exists)
   --no-prometheus          judge from the traffic CLI's own measurements only
+  --json FILE              also write the verdict to FILE as JSON (see below), whatever the outcome
   -h, --help               this help
 
 Sticky sessions: every weight change keeps the movie-version pin rules in line with the weights (a version at 0
@@ -73,6 +76,12 @@ Judging: in a cluster with Prometheus, the canary's own metrics — istio_reques
 istio_request_duration_milliseconds_bucket (p99) of workload movie-backend-v2, reporter=destination. Otherwise
 the traffic CLI's measurement of the requests it sent (scripts/test-traffic.sh test N --json): success rate and
 p99 over all answers, the experience of users at that step.
+
+Verdict file (--json): {"verdict", "exitCode", "summary", "settings", "steps", "finalWeights"}. verdict names the
+exit code: promoted (0), rolled-back (1), unreachable (69), interrupted (130), failed (anything else); summary is
+the report's outcome line; steps holds one entry per check: {check, step, weights {v1, v2}, requests, v2Share,
+successRate, p99Ms, source (cli|prometheus), result (pass|fail), reason}; finalWeights is the split the script
+left in force ({v1, v2}, null when it changed nothing). A usage error (64) writes no file.
 
 Environment: NAMESPACE (default movies), KUBECTL, GATEWAY_URL, PROMETHEUS_URL.
 Exit codes: 0 promoted (0-100), 1 rolled back (100-0), 64 usage, 69 target unreachable, 130 interrupted (rolled back).
@@ -119,6 +128,7 @@ parse_args() {
       --url) need_value "$@" && GATEWAY="$2" && shift ;;
       --prometheus-url) need_value "$@" && PROMETHEUS="$2" && USE_PROMETHEUS="yes" && shift ;;
       --no-prometheus) USE_PROMETHEUS="no" ;;
+      --json) need_value "$@" && JSON_FILE="$2" && shift ;;
       *) usage_error "unknown option '$1'" ;;
     esac
     shift
@@ -130,6 +140,9 @@ parse_args() {
     usage_error "--min-success-rate must be a percentage from 0 to 100, got '${MIN_SUCCESS_RATE}'"
   fi
   is_number "${MAX_P99_MS}" || usage_error "--max-p99-ms must be a number of milliseconds, got '${MAX_P99_MS}'"
+  if [[ -n "${JSON_FILE}" && ! -d "$(dirname "${JSON_FILE}")" ]]; then
+    usage_error "--json: the directory of '${JSON_FILE}' does not exist"
+  fi
   validate_steps
 }
 
@@ -180,25 +193,12 @@ set_weights() {
       --data "{\"weights\":{\"v1\":${v1},\"v2\":${v2}}}" "${GATEWAY}/__mesh")" ||
       die "the local gateway at ${GATEWAY} refused PUT /__mesh weights ${v1} ${v2}"
     local applied
-    applied="$(json_eval '[j.weights?.v1 ?? 0, j.weights?.v2 ?? 0].join(" ")' <<<"${answer}")"
+    applied="$(ops_helper mesh-weights <<<"${answer}")"
     [[ "${applied}" == "${v1} ${v2}" ]] || die "the local gateway reports weights '${applied}' after asking for ${v1} ${v2}"
   else
     "${ROOT}/scripts/shift-traffic.sh" "${v1}" "${v2}" >&2
   fi
   CURRENT_WEIGHT="${v2}"
-}
-
-# json_eval EXPRESSION: evaluates a JavaScript expression over the JSON on stdin (bound to j) and prints it.
-json_eval() {
-  node -e '
-    let text = "";
-    process.stdin.on("data", (chunk) => (text += chunk)).on("end", () => {
-      let j;
-      try { j = JSON.parse(text); } catch { process.exit(65); }
-      const value = eval(process.argv[1]);
-      if (value === undefined || value === null) process.exit(65);
-      process.stdout.write(String(value) + "\n");
-    });' "$1"
 }
 
 # ---- measurements ------------------------------------------------------------------------------------------
@@ -234,7 +234,7 @@ start_prometheus() {
 prometheus_scalar() {
   local query="$1"
   curl -fsS --max-time 10 --get "${PROMETHEUS}/api/v1/query" --data-urlencode "query=${query}" |
-    json_eval 'const v = Number(j.data?.result?.[0]?.value?.[1]); Number.isFinite(v) ? v.toFixed(2) : undefined'
+    ops_helper prometheus-scalar 2>/dev/null
 }
 
 # prometheus_metrics WINDOW_SECONDS: prints "SUCCESS_RATE P99_MS" for the canary workload, or fails without data.
@@ -263,6 +263,7 @@ add_row() {
 
 print_report() {
   local outcome="$1"
+  OUTCOME="${outcome}"
   echo
   echo "Canary report: v1 → v2 on ${TARGET} (${GATEWAY:-cluster ingress}), steps ${STEPS}, ${REQUESTS} requests per check"
   echo "thresholds: success rate >= ${MIN_SUCCESS_RATE} %, p99 <= ${MAX_P99_MS} ms, rollback after ${MAX_FAILED_CHECKS} failed check(s)"
@@ -275,7 +276,22 @@ print_report() {
 }
 
 # ---- the loop ----------------------------------------------------------------------------------------------
+# write_verdict EXIT_CODE: the --json file, from canary.sh's record of settings, checks and the split in force.
+write_verdict() {
+  local code="$1"
+  [[ -n "${JSON_FILE}" ]] || return 0
+  {
+    printf 'setting\t%s\t%s\n' namespace "${NAMESPACE}" steps "${STEPS}" interval "${INTERVAL}" requests "${REQUESTS}" \
+      minSuccessRate "${MIN_SUCCESS_RATE}" maxP99Ms "${MAX_P99_MS}" maxFailedChecks "${MAX_FAILED_CHECKS}"
+    [[ -f "${WORK_DIR}/checks.tsv" ]] && cat "${WORK_DIR}/checks.tsv"
+    [[ -n "${CURRENT_WEIGHT}" ]] && printf 'weights\t%s\t%s\n' "$((100 - CURRENT_WEIGHT))" "${CURRENT_WEIGHT}"
+    true
+  } | ops_helper canary-verdict "${code}" "${OUTCOME}" >"${JSON_FILE}" || log::warn "could not write the verdict to ${JSON_FILE}"
+}
+
 cleanup() {
+  local code=$?
+  write_verdict "${code}"
   if [[ -n "${PORT_FORWARD_PID}" ]]; then kill "${PORT_FORWARD_PID}" 2>/dev/null || true; fi
   if [[ -n "${WORK_DIR}" ]]; then rm -rf "${WORK_DIR}"; fi
 }
@@ -297,13 +313,8 @@ judge_check() {
   local remaining=$((INTERVAL - (SECONDS - started)))
   ((remaining > 0)) && sleep "${remaining}"
 
-  if ! read -r requests v2share success p99 < <(json_eval '
-      const versioned = Object.values(j.counts ?? {}).reduce((a, b) => a + b, 0);
-      const v2 = versioned === 0 ? 0 : (100 * (j.counts?.v2 ?? 0)) / versioned;
-      // Judge the canary on its own answers (as Prometheus does with destination_workload); before v2 has
-      // answered at all, on every answer.
-      const success = j.successRateByVersion?.v2 ?? j.successRate;
-      [j.requests, v2.toFixed(1), success, j.latencyMs?.p99 ?? "none"].join(" ")' <<<"${report}"); then
+  # The canary is judged on its own answers (as Prometheus does with destination_workload): see canary-check.
+  if ! read -r requests v2share success p99 < <(ops_helper canary-check <<<"${report}" 2>/dev/null); then
     requests="${REQUESTS}" v2share="-" success="0" p99="none"
     reason="the traffic CLI gave no report: $(tail -n 1 "${WORK_DIR}/traffic.err" 2>/dev/null)"
   fi
@@ -326,6 +337,8 @@ judge_check() {
     verdict="FAIL" reason="p99 ${p99} ms > ${MAX_P99_MS} ms"
   fi
   add_row "${check}" "${step}%" "$((100 - step))/${step}" "${requests}" "${v2share}%" "${success}%" "${p99}ms" "${source}" "${verdict}${reason:+: ${reason}}"
+  printf 'check\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${check}" "${step}" "${requests}" "${v2share}" "${success}" \
+    "${p99}" "${source}" "${verdict,,}" "${reason//$'\t'/ }" >>"${WORK_DIR}/checks.tsv"
   [[ "${verdict}" == pass ]]
 }
 

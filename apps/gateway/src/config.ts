@@ -1,5 +1,5 @@
 /** The gateway's environment, validated at start-up: one clear line names every bad variable. */
-import { listOverlays } from '@movies/mesh';
+import { InputError, listOverlays } from '@movies/mesh';
 import { z } from 'zod';
 import { type UpstreamMap, upstreamEnvShortcuts, upstreamMapSchema, upstreamUrlSchema } from './upstreams.js';
 
@@ -11,7 +11,7 @@ export interface GatewayConfig {
   upstreams: UpstreamMap;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends InputError {
   override name = 'ConfigError';
 }
 

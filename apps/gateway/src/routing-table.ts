@@ -7,6 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Destination,
+  InputError,
   k8sDir,
   type LoadedOverlay,
   loadOverlay,
@@ -24,7 +25,7 @@ import {
 } from '@movies/mesh';
 import { type UpstreamMap, upstreamFor, upstreamKey } from './upstreams.js';
 
-export class RoutingError extends Error {
+export class RoutingError extends InputError {
   override name = 'RoutingError';
 }
 

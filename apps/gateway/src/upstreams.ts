@@ -2,7 +2,7 @@
  * Maps a VirtualService destination (host short name + subset) to a local upstream URL — the part of the mesh
  * that Kubernetes Services and DestinationRule subsets play on a cluster.
  */
-import { type Destination, shortHost } from '@movies/mesh';
+import { type Destination, InputError, shortHost } from '@movies/mesh';
 import { z } from 'zod';
 
 /** Keys are `<host short name>/<subset>` for subset destinations and `<host short name>` otherwise. */
@@ -22,7 +22,7 @@ export const upstreamEnvShortcuts: Readonly<Record<string, string>> = Object.fre
   MESH_UPSTREAM_FRONTEND: 'movie-frontend',
 });
 
-export class UpstreamError extends Error {
+export class UpstreamError extends InputError {
   override name = 'UpstreamError';
 }
 

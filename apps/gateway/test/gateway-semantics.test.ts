@@ -4,10 +4,10 @@
  * covered by overlays.test.ts.
  */
 import { connect } from 'node:net';
+import { freePort } from '@movies/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { accessLogPattern } from '../src/access-log.js';
 import { type Gateway, type MeshState, startGateway } from '../src/gateway.js';
-import { freePort } from '../src/testing.js';
 import {
   frontend,
   type RecordingUpstream,

@@ -4,8 +4,8 @@
  * waits on answer counts, never on the clock.
  */
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { seededRandom } from '@movies/mesh';
+import { waitFor } from '@movies/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../src/testing.js';
 import { type Answer, countBy, sendMany, type Visit, visit } from './helpers.js';
@@ -21,15 +21,6 @@ async function put(url: string, body: unknown): Promise<number> {
   const response = await fetch(`${url}/__mesh`, { method: 'PUT', body: JSON.stringify(body) });
   await response.text();
   return response.status;
-}
-
-/** Polls a condition (every 20 ms, up to a generous bound for a busy machine) and fails naming what it waited for. */
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
 }
 
 const ended = (a: Answer) => a.startedAt + a.latencyMs;
@@ -67,6 +58,7 @@ describe('live switch', () => {
       await waitFor(
         () => startedAfter(plain, time) >= 100 && startedAfter(visitorAnswers(), time) >= 40,
         `100 plain and 40 visitor answers ${what}`,
+        { timeoutMs: 120_000, intervalMs: 20 },
       );
     };
     for (const overlay of sequence) {

@@ -3,9 +3,9 @@
  * sticky-sessions component), with recording upstream servers standing in for v1 and v2.
  */
 import { STICKY_COOKIE, seededRandom, stickyCookieHeader } from '@movies/mesh';
+import { freePort } from '@movies/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Gateway, type MeshState, startGateway } from '../src/gateway.js';
-import { freePort } from '../src/testing.js';
 import { type RecordingUpstream, startRecordingUpstream, v1, v2, virtualService } from './helpers.js';
 
 let upstreamV1: RecordingUpstream;

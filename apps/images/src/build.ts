@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CommandError, run } from './command.js';
+import { CommandError, run } from '@movies/cli-kit';
 import type { ImageSpec } from './dockerfiles.js';
 import { instructions } from './dockerfiles.js';
 import type { Engine } from './engine.js';

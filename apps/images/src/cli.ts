@@ -25,7 +25,8 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-async function main(): Promise<void> {
+/** The checked options, or undefined after printing --help. */
+function readOptions() {
   let parsed: ReturnType<typeof parseCommandLine>;
   try {
     parsed = parseCommandLine();
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   }
   if (parsed.values.help) {
     process.stdout.write(`${usage}\n`);
-    return;
+    return undefined;
   }
   const prefer = parseEngineName(
     parsed.values.engine ?? process.env.MOVIES_CONTAINER_ENGINE,
@@ -48,25 +49,10 @@ async function main(): Promise<void> {
   const mode = parsed.values.base ?? 'auto';
   if (!(baseImageModes as readonly string[]).includes(mode))
     fail(`--base must be one of ${baseImageModes.join(', ')}`);
+  return { prefer, only, mode: mode as BaseImageMode, quiet: parsed.values.quiet };
+}
 
-  const engine = await detectEngine({ prefer });
-  if (!engine) {
-    process.stderr.write(
-      prefer
-        ? `images: ${prefer} does not work here (\`${prefer} info\` fails)\n`
-        : 'images: neither docker (with a running daemon) nor podman is available\n',
-    );
-    process.exit(1);
-  }
-  const reporter = consoleReporter({ verbose: !parsed.values.quiet });
-  reporter.info(`images: building with ${engine.name}`);
-  const started = Date.now();
-  const result = await buildAll({
-    engine,
-    reporter,
-    baseImageMode: mode as BaseImageMode,
-    ...(only ? { only } : {}),
-  });
+function summary(result: Awaited<ReturnType<typeof buildAll>>, started: number): string {
   const lines = ['', 'base images:'];
   for (const base of result.baseImages) {
     lines.push(`  ${base.reference.padEnd(44)} ${base.status}${base.standIn ? ' (local stand-in)' : ''}`);
@@ -79,7 +65,32 @@ async function main(): Promise<void> {
     );
   }
   lines.push(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  process.stdout.write(`${lines.join('\n')}\n`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  if (!options) return;
+  const { prefer, only, mode } = options;
+  const engine = await detectEngine({ prefer });
+  if (!engine) {
+    process.stderr.write(
+      prefer
+        ? `images: ${prefer} does not work here (\`${prefer} info\` fails)\n`
+        : 'images: neither docker (with a running daemon) nor podman is available\n',
+    );
+    process.exit(1);
+  }
+  const reporter = consoleReporter({ verbose: !options.quiet });
+  reporter.info(`images: building with ${engine.name}`);
+  const started = Date.now();
+  const result = await buildAll({
+    engine,
+    reporter,
+    baseImageMode: mode,
+    ...(only ? { only } : {}),
+  });
+  process.stdout.write(summary(result, started));
 }
 
 function parseCommandLine() {

@@ -1,4 +1,4 @@
-import { isRunnable } from './command.js';
+import { isRunnable } from '@movies/cli-kit';
 
 export type EngineName = 'docker' | 'podman';
 

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { run } from '@movies/cli-kit';
 import { type BuildResult, buildImage } from './build.js';
-import { run } from './command.js';
 import { baseImages, type ImageSpec, imageSpecs } from './dockerfiles.js';
 import type { Engine } from './engine.js';
 import { type ImageName, readImageReferences } from './kustomize-images.js';

@@ -1,3 +1,5 @@
+import { bar } from '@movies/cli-kit';
+
 /** Where long-running work reports to: plain lines plus a step counter with a bar. */
 export interface Reporter {
   /** A line worth keeping in the log. */
@@ -14,13 +16,8 @@ export interface ConsoleReporterOptions {
   verbose?: boolean;
 }
 
-function bar(current: number, total: number, width = 20): string {
-  const filled = Math.max(0, Math.min(width, Math.round((current / total) * width)));
-  return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-}
-
 export function formatStep(task: string, current: number, total: number | undefined, detail: string): string {
-  const counter = total ? `${bar(current, total)} ${current}/${total}` : `${current}`;
+  const counter = total ? `${bar(current, total, 20)} ${current}/${total}` : `${current}`;
   return `[${task}] ${counter} ${detail}`;
 }
 

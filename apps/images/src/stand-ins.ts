@@ -12,7 +12,7 @@ import {
 } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { run, runChecked } from './command.js';
+import { run, runChecked } from '@movies/cli-kit';
 import type { Engine } from './engine.js';
 import type { Reporter } from './progress.js';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
+import { run } from '@movies/cli-kit';
 import { describe, expect, it } from 'vitest';
-import { run } from '../src/command.js';
 import { repoRoot } from '../src/images.js';
 
 const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');

@@ -1,7 +1,7 @@
+import { isRunnable, run } from '@movies/cli-kit';
 import { toolGate } from '@movies/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMegabytes } from '../src/build.js';
-import { isRunnable, run } from '../src/command.js';
 import { type BuildAllResult, buildAll } from '../src/images.js';
 import { consoleReporter, recordingReporter } from '../src/progress.js';
 import { ContainerPool, pidOneUid, type RunningContainer } from './support/containers.js';

@@ -1,29 +1,35 @@
 /**
- * The scripts' bridge to @movies/mesh, so no bash or jq code parses a VirtualService a second time.
+ * The scripts' bridge to @movies/mesh, so no bash or jq code parses a VirtualService (or any JSON) a second time.
  *   ops-helper plan-shift V1 V2   stdin: `kubectl get virtualservice -o json`; stdout: the guarded JSON patch
  *   ops-helper split              stdin: the same JSON; stdout: "movie-backend (rule weighted-split): v1 80 %, v2 20 %"
  *   ops-helper render [--namespace NS] [--skip-namespace-object] [--except OVERLAY] [--skip-group G]... OVERLAY...
  *                                 stdout: a YAML stream of the overlays' objects, minus those --except renders;
  *                                 --also overlays are read from k8s/rendered/ when committed (no kubectl run)
- * Exit codes: 0 ok, 64 usage, 65 the input object cannot be used (message on stderr).
+ *   ops-helper mesh-weights       stdin: the gateway's /__mesh JSON; stdout: "V1 V2"
+ *   ops-helper prometheus-scalar  stdin: a Prometheus instant-query answer; stdout: its sample to 2 decimals
+ *   ops-helper canary-check       stdin: `traffic test --json`; stdout: "REQUESTS V2_SHARE SUCCESS P99"
+ *   ops-helper canary-verdict EXIT_CODE SUMMARY
+ *                                 stdin: canary.sh's tab-separated record; stdout: the verdict JSON
+ * Exit codes: 0 ok, 64 usage, 65 the input cannot be used (message on stderr).
  */
 import { readFileSync } from 'node:fs';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { canaryCheck, canaryVerdict, InputError, meshWeights, prometheusScalar } from './canary-json.js';
 import { renderManifests, toYamlStream } from './render-manifests.js';
 import { describeSplit, planShift } from './shift-plan.js';
 
 const USAGE =
-  'usage: ops-helper plan-shift V1 V2 | split | render [--namespace NS] [--skip-namespace-object] [--except OVERLAY] [--skip-group GROUP]... [--also OVERLAY]... OVERLAY...';
+  'usage: ops-helper plan-shift V1 V2 | split | render [--namespace NS] [--skip-namespace-object] [--except OVERLAY] [--skip-group GROUP]... [--also OVERLAY]... OVERLAY...\n' +
+  '       | mesh-weights | prometheus-scalar | canary-check | canary-verdict EXIT_CODE SUMMARY';
 
 class UsageError extends Error {}
 
-function readStdinJson(): unknown {
+function readStdinJson(what = 'a VirtualService'): unknown {
   const text = readFileSync(0, 'utf8');
   try {
     return JSON.parse(text);
   } catch {
-    throw new Error(
-      `expected the JSON of a VirtualService on stdin, got: ${text.slice(0, 80) || '(nothing)'}`,
-    );
+    throw new InputError(`expected the JSON of ${what} on stdin, got: ${text.slice(0, 80) || '(nothing)'}`);
   }
 }
 
@@ -32,45 +38,58 @@ function parseWeight(value: string | undefined, name: string): number {
   return Number(value);
 }
 
+function parse(args: string[], options: ParseArgsConfig['options'] = {}) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+async function render(args: string[]): Promise<string> {
+  const { values, positionals } = parse(args, {
+    namespace: { type: 'string' },
+    'skip-namespace-object': { type: 'boolean' },
+    except: { type: 'string' },
+    'skip-group': { type: 'string', multiple: true },
+    also: { type: 'string', multiple: true },
+  });
+  if (positionals.length === 0) throw new UsageError('render needs at least one overlay');
+  const manifests = await renderManifests(positionals, {
+    namespace: values.namespace as string | undefined,
+    skipNamespaceObject: values['skip-namespace-object'] === true,
+    except: values.except as string | undefined,
+    skipGroups: (values['skip-group'] as string[] | undefined) ?? [],
+    also: (values.also as string[] | undefined) ?? [],
+  });
+  return toYamlStream(manifests);
+}
+
+function verdict(args: string[]): string {
+  const [code, summary = ''] = parse(args).positionals;
+  if (code === undefined || !/^\d+$/.test(code)) throw new UsageError('EXIT_CODE must be a whole number');
+  return `${JSON.stringify(canaryVerdict(Number(code), summary, readFileSync(0, 'utf8')), null, 2)}\n`;
+}
+
+const commands: Record<string, (args: string[]) => string | Promise<string>> = {
+  'plan-shift': (args) => {
+    const [v1, v2] = parse(args).positionals;
+    const plan = planShift(readStdinJson(), { v1: parseWeight(v1, 'V1'), v2: parseWeight(v2, 'V2') });
+    return `${JSON.stringify(plan.patch)}\n`;
+  },
+  split: () => `${describeSplit(readStdinJson())}\n`,
+  render,
+  'mesh-weights': () => `${meshWeights(readStdinJson('the gateway state'))}\n`,
+  'prometheus-scalar': () => `${prometheusScalar(readStdinJson('a Prometheus answer'))}\n`,
+  'canary-check': () => `${canaryCheck(readStdinJson('a traffic CLI report'))}\n`,
+  'canary-verdict': verdict,
+};
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
-  switch (command) {
-    case 'plan-shift': {
-      const weights = { v1: parseWeight(args[0], 'V1'), v2: parseWeight(args[1], 'V2') };
-      const plan = planShift(readStdinJson(), weights);
-      process.stdout.write(`${JSON.stringify(plan.patch)}\n`);
-      return;
-    }
-    case 'split':
-      process.stdout.write(`${describeSplit(readStdinJson())}\n`);
-      return;
-    case 'render': {
-      let namespace: string | undefined;
-      let skipNamespaceObject = false;
-      let except: string | undefined;
-      const skipGroups: string[] = [];
-      const also: string[] = [];
-      const overlays: string[] = [];
-      for (let i = 0; i < args.length; i++) {
-        const arg = args[i] as string;
-        if (arg === '--namespace') namespace = args[++i];
-        else if (arg === '--skip-namespace-object') skipNamespaceObject = true;
-        else if (arg === '--except') except = args[++i];
-        else if (arg === '--skip-group') skipGroups.push(args[++i] ?? '');
-        else if (arg === '--also') also.push(args[++i] ?? '');
-        else overlays.push(arg);
-      }
-      if (overlays.length === 0) throw new UsageError('render needs at least one overlay');
-      process.stdout.write(
-        toYamlStream(
-          await renderManifests(overlays, { namespace, skipNamespaceObject, except, skipGroups, also }),
-        ),
-      );
-      return;
-    }
-    default:
-      throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
-  }
+  const run = command === undefined ? undefined : commands[command];
+  if (!run) throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+  process.stdout.write(await run(args));
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

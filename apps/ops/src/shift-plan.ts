@@ -7,6 +7,7 @@
  * destinations in between, the API server rejects the patch instead of silently moving traffic.
  */
 import {
+  formatSplit,
   type HttpRoute,
   matchRequest,
   parseVirtualService,
@@ -116,11 +117,6 @@ export function describeSplit(json: unknown): string {
   const decision = matchRequest([virtualService], plainApiRequest);
   if (!decision) return `${virtualService.metadata.name}: no rule routes ${plainApiRequest.path}`;
   const weights = weightsOfRule(decision.rule);
-  const parts = Object.entries(weights).map(([subset, weight]) => `${subset} ${formatPercent(weight)} %`);
   const rule = decision.rule.name ?? `#${decision.ruleIndex}`;
-  return `${virtualService.metadata.name} (rule ${rule}): ${parts.join(', ')}`;
-}
-
-function formatPercent(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+  return `${virtualService.metadata.name} (rule ${rule}): ${formatSplit(weights, 1)}`;
 }

@@ -115,13 +115,27 @@ describe.each(pipelines)('the canary stage of $path, run from the file', ({ kind
         settings: {
           namespace: 'movies',
           steps: '10,50,100',
-          interval: '0',
-          requests: '100',
-          minSuccessRate: '99',
-          maxP99Ms: '5000',
-          maxFailedChecks: '2',
+          interval: 0,
+          requests: 100,
+          minSuccessRate: 99,
+          maxP99Ms: 5000,
+          maxFailedChecks: 2,
         },
+        steps: [10, 50, 100].map((step, i) => ({
+          check: i + 1,
+          step,
+          weights: { v1: 100 - step, v2: step },
+          requests: 100,
+          v2Share: expect.any(Number),
+          successRate: 100,
+          p99Ms: expect.any(Number),
+          source: 'cli',
+          result: 'pass',
+          reason: null,
+        })),
+        finalWeights: { v1: 0, v2: 100 },
       });
+      expect((verdict.steps as Array<{ v2Share: number }>).at(-1)?.v2Share).toBe(100);
       expect(canary.log).toContain('"verdict": "promoted"');
       expect(patchedWeights(standIn as StandIn)).toEqual([
         [90, 10],
@@ -157,7 +171,14 @@ describe.each(pipelines)('the canary stage of $path, run from the file', ({ kind
         /ROLLED BACK to 100-0 \(all traffic to v1\) after 2 failed check\(s\); v2 reached \d+ %/,
       );
       const verdict = readJson(workspace as Workspace, 'canary-verdict.json');
-      expect(verdict).toMatchObject({ verdict: 'rolled-back', exitCode: 1 });
+      expect(verdict).toMatchObject({
+        verdict: 'rolled-back',
+        exitCode: 1,
+        finalWeights: { v1: 100, v2: 0 },
+      });
+      const checks = verdict.steps as Array<{ result: string; reason: string | null }>;
+      expect(checks.filter((check) => check.result === 'fail')).toHaveLength(2);
+      expect(checks.at(-1)?.reason).toMatch(/^success rate [\d.]+ % < 99 %$/);
       expect(verdict.summary).toMatch(
         /^ROLLED BACK to 100-0 \(all traffic to v1\) after 2 failed check\(s\)/,
       );

@@ -109,6 +109,10 @@ function onTerminal(
     };
     child.stdout.on('data', typeWhenPrompted);
     child.stderr.on('data', typeWhenPrompted);
+    // A terminal that closes before the last answer is written is judged by its exit code and transcript.
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
   });
 }
 

@@ -1,188 +1,12 @@
 /**
- * Command-line parsing for the traffic CLI. Hand-written rather than node:util's parseArgs so that every bad input
- * gets a message naming the command, the flag and the value that is wrong, and the right `--help` to read.
+ * Command-line parsing for the traffic CLI: node:util parseArgs reads the tokens (args-lex.ts), against the option
+ * tables of args-spec.ts; this file turns them into an Invocation. Every bad input gets a message naming the
+ * command, the flag and the value that is wrong, and the right `--help` to read.
  */
+import { findCommandIndex, type RawArgs, tokenize } from './args-lex.js';
+import { type CommandName, commandNames, UsageError } from './args-spec.js';
 
-export const commandNames = ['test', 'monitor', 'config', 'set'] as const;
-export type CommandName = (typeof commandNames)[number];
-
-export class UsageError extends Error {
-  override name = 'UsageError';
-  constructor(
-    message: string,
-    readonly command?: CommandName,
-  ) {
-    super(message);
-  }
-}
-
-type OptionKind = 'boolean' | 'value' | 'list';
-
-interface OptionSpec {
-  name: string;
-  kind: OptionKind;
-  valueName?: string;
-  description: string;
-}
-
-const globalOptions: OptionSpec[] = [
-  {
-    name: 'url',
-    kind: 'value',
-    valueName: 'URL',
-    description: 'gateway to use (default: $GATEWAY_URL, else the istio-ingressgateway, else :8080)',
-  },
-  { name: 'help', kind: 'boolean', description: 'show help' },
-];
-
-const requestOptions: OptionSpec[] = [
-  { name: 'path', kind: 'value', valueName: 'PATH', description: 'request path (default /api/)' },
-  {
-    name: 'header',
-    kind: 'list',
-    valueName: 'NAME:VALUE',
-    description: 'send this header on every request; repeatable (e.g. x-user-type:premium)',
-  },
-  { name: 'timeout', kind: 'value', valueName: 'MS', description: 'per-request timeout (default 10000)' },
-];
-
-const commandOptions: Record<CommandName, OptionSpec[]> = {
-  test: [
-    { name: 'concurrency', kind: 'value', valueName: 'C', description: 'requests in flight (default 10)' },
-    {
-      name: 'visitors',
-      kind: 'value',
-      valueName: 'V',
-      description: 'simulate V visitors with their own cookie jars instead of N plain requests',
-    },
-    {
-      name: 'per-visitor',
-      kind: 'value',
-      valueName: 'K',
-      description: 'requests each visitor makes, one after another (default 5)',
-    },
-    ...requestOptions,
-    {
-      name: 'alpha',
-      kind: 'value',
-      valueName: 'A',
-      description: 'significance level of the chi-square test (default 0.001)',
-    },
-    { name: 'json', kind: 'boolean', description: 'print one JSON object instead of the report' },
-    { name: 'no-progress', kind: 'boolean', description: 'hide the progress bar' },
-  ],
-  monitor: [
-    { name: 'rate', kind: 'value', valueName: 'R', description: 'requests per second (default 20)' },
-    { name: 'window', kind: 'value', valueName: 'S', description: 'rolling window in seconds (default 10)' },
-    { name: 'interval', kind: 'value', valueName: 'MS', description: 'screen refresh period (default 1000)' },
-    {
-      name: 'duration',
-      kind: 'value',
-      valueName: 'S',
-      description: 'stop after S seconds (default: Ctrl-C)',
-    },
-    ...requestOptions,
-  ],
-  config: [
-    {
-      name: 'path',
-      kind: 'value',
-      valueName: 'PATH',
-      description: 'show the split for this path (default /api/)',
-    },
-    {
-      name: 'header',
-      kind: 'list',
-      valueName: 'NAME:VALUE',
-      description: 'show the split for a request with this header; repeatable',
-    },
-    { name: 'json', kind: 'boolean', description: 'print one JSON object' },
-  ],
-  set: [],
-};
-
-const commandSummaries: Record<CommandName, { usage: string; summary: string; details: string[] }> = {
-  test: {
-    usage: 'test [N]',
-    summary: 'send N requests (default 100) and check the split against the configured weights',
-    details: [
-      'Counts answers per version (from the x-backend-version header, else the JSON body), unknown answers and',
-      'errors; compares the split with the configured weights by a chi-square goodness-of-fit test and shows a',
-      '95 % Wilson interval per version, the success rate and latency p50/p90/p99.',
-      'With --visitors V: V visitors, each with its own cookie jar, make K requests one after another (C at a',
-      'time); the report compares visitors per version with the weights and counts visitors who switched version',
-      'mid-visit, which sticky sessions make 0 (exit 1 otherwise). Without --visitors no cookie is kept: every',
-      'request is a new visitor and sees the per-request split.',
-      'Exit status: 0 split matches and no errors, 1 split does not match, 2 errors or unknown answers, 64 usage.',
-    ],
-  },
-  monitor: {
-    usage: 'monitor',
-    summary: 'live view of the split over a rolling window, under a steady modest load',
-    details: [
-      'Refreshes in place on a terminal (plain lines otherwise); re-reads the configured weights every few',
-      'seconds, so a `traffic set` in another terminal shows up. Stop with Ctrl-C or --duration.',
-    ],
-  },
-  config: {
-    usage: 'config',
-    summary: 'show the configured weights and routing rules',
-    details: [
-      'Locally from the gateway (GET /__mesh); in a cluster from `kubectl get virtualservice -n $NAMESPACE`.',
-    ],
-  },
-  set: {
-    usage: 'set <overlay> | set <weight> <weight> …',
-    summary: 'switch the local gateway to an overlay (e.g. 50-50) or to weights (e.g. 95 5 → v1 95, v2 5)',
-    details: [
-      'Weights are whole numbers from 0 to 100 that sum to 100, given in subset order (v1, v2, …) or as',
-      'v1=95 v2=5; a subset left out gets 0 (`set 100` = `set v1=100` = `set 100 0`). Names are checked against',
-      "the DestinationRule's subsets, so a subset at 0 can always come back. Sticky pin rules follow the weights.",
-      'Local gateway only: in a cluster use scripts/shift-traffic.sh or `kubectl apply -k k8s/overlays/<name>`.',
-    ],
-  },
-};
-
-function optionLines(options: OptionSpec[]): string[] {
-  const left = (o: OptionSpec) => `--${o.name}${o.valueName ? ` ${o.valueName}` : ''}`;
-  const width = Math.max(...options.map((o) => left(o).length));
-  return options.map((o) => `  ${left(o).padEnd(width)}  ${o.description}`);
-}
-
-export function helpText(command?: CommandName): string {
-  if (command) {
-    const { usage, summary, details } = commandSummaries[command];
-    const options = [...commandOptions[command], ...globalOptions];
-    return [
-      `Usage: pnpm traffic ${usage} [options]`,
-      '',
-      `${summary[0]?.toUpperCase()}${summary.slice(1)}.`,
-      ...details,
-      '',
-      'Options:',
-      ...optionLines(options),
-      '',
-      'Environment: GATEWAY_URL, KUBECTL (kubectl binary), NAMESPACE (of the VirtualServices, default movies).',
-    ].join('\n');
-  }
-  const width = Math.max(...commandNames.map((c) => commandSummaries[c].usage.length));
-  return [
-    'Usage: pnpm traffic <command> [options]     (or scripts/test-traffic.sh <command> [options])',
-    '',
-    'Measure and shift the v1/v2 traffic split of the movie backend, on the local gateway or a real Istio mesh.',
-    '',
-    'Commands:',
-    ...commandNames.map(
-      (c) => `  ${commandSummaries[c].usage.padEnd(width)}  ${commandSummaries[c].summary}`,
-    ),
-    '',
-    'Options:',
-    ...optionLines(globalOptions),
-    '',
-    'Target: --url, else $GATEWAY_URL, else the istio-ingressgateway found with kubectl, else http://localhost:8080.',
-    'Run `pnpm traffic <command> --help` for the options of a command.',
-  ].join('\n');
-}
+export { type CommandName, commandNames, helpText, UsageError } from './args-spec.js';
 
 export interface RequestShape {
   path: string;
@@ -216,75 +40,8 @@ export type Invocation =
   | { command: 'config'; url?: string; json: boolean; path: string; headers: Record<string, string> }
   | { command: 'set'; url?: string; change: WeightChange };
 
-interface RawArgs {
-  values: Map<string, string[]>;
-  flags: Set<string>;
-  positionals: string[];
-}
-
 function isCommand(token: string): token is CommandName {
   return (commandNames as readonly string[]).includes(token);
-}
-
-/** Negative numbers are values (so `set 105 -5` reaches weight validation), not flags. */
-function looksLikeOption(token: string): boolean {
-  return token.startsWith('-') && token !== '-' && !/^-\d/.test(token);
-}
-
-function tokenize(argv: readonly string[], command: CommandName | undefined, commandIndex: number): RawArgs {
-  const specs = [...(command ? commandOptions[command] : []), ...globalOptions];
-  const raw: RawArgs = { values: new Map(), flags: new Set(), positionals: [] };
-  const where = command ? `for \`${command}\`` : 'before the command';
-  for (let i = 0; i < argv.length; i++) {
-    if (i === commandIndex) continue;
-    const token = argv[i] as string;
-    if (token === '--') {
-      raw.positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!looksLikeOption(token)) {
-      raw.positionals.push(token);
-      continue;
-    }
-    if (token === '-h') {
-      raw.flags.add('help');
-      continue;
-    }
-    if (!token.startsWith('--')) throw new UsageError(`unknown option ${token} ${where}`, command);
-    const eq = token.indexOf('=');
-    const name = token.slice(2, eq === -1 ? undefined : eq);
-    const spec = specs.find((s) => s.name === name);
-    if (!spec) {
-      const elsewhere = commandNames.filter((c) => commandOptions[c].some((s) => s.name === name));
-      const hint =
-        elsewhere.length > 0 && !command
-          ? ` (it belongs after the command: ${elsewhere.join(', ')})`
-          : elsewhere.length > 0
-            ? ` (it is an option of ${elsewhere.join(', ')})`
-            : '';
-      throw new UsageError(`unknown option --${name} ${where}${hint}`, command);
-    }
-    if (spec.kind === 'boolean') {
-      if (eq !== -1) throw new UsageError(`option --${name} takes no value`, command);
-      raw.flags.add(name);
-      continue;
-    }
-    let value: string | undefined;
-    if (eq !== -1) value = token.slice(eq + 1);
-    else {
-      const next = argv[i + 1];
-      if (next === undefined || i + 1 === commandIndex || looksLikeOption(next)) {
-        throw new UsageError(`option --${name} needs a value (${spec.valueName})`, command);
-      }
-      value = next;
-      i++;
-    }
-    if (spec.kind === 'value' && raw.values.has(name)) {
-      throw new UsageError(`option --${name} given more than once`, command);
-    }
-    raw.values.set(name, [...(raw.values.get(name) ?? []), value]);
-  }
-  return raw;
 }
 
 function integerOption(
@@ -389,106 +146,115 @@ export interface ParseContext {
   overlays: readonly string[];
 }
 
-export function parseInvocation(argv: readonly string[], context: ParseContext): Invocation {
-  // The command is the first token that is neither an option nor the value of --url.
-  let commandIndex = -1;
-  for (let i = 0; i < argv.length; i++) {
-    const token = argv[i] as string;
-    if (token === '--') break;
-    if (token === '--url') {
-      i++;
-      continue;
-    }
-    if (!looksLikeOption(token)) {
-      commandIndex = i;
-      break;
-    }
+type TestInvocation = Extract<Invocation, { command: 'test' }>;
+
+function extraPositionals(raw: RawArgs, allowed: number, command: CommandName): void {
+  if (raw.positionals.length > allowed) {
+    throw new UsageError(`unexpected argument "${raw.positionals[allowed]}" for \`${command}\``, command);
   }
+}
+
+function visitorsOption(raw: RawArgs, n: string | undefined): TestInvocation['visitors'] {
+  const visitorsText = raw.values.get('visitors')?.[0];
+  if (visitorsText !== undefined && n !== undefined) {
+    throw new UsageError(`give either N requests or --visitors V, not both (got "${n}")`, 'test');
+  }
+  if (visitorsText === undefined) {
+    if (raw.values.has('per-visitor')) throw new UsageError('--per-visitor needs --visitors', 'test');
+    return undefined;
+  }
+  return {
+    count: parseInteger(visitorsText, '--visitors', 1, 100_000, 'test'),
+    perVisitor: integerOption(raw, 'per-visitor', 1, 1000, 5, 'test'),
+  };
+}
+
+function alphaOption(raw: RawArgs): number {
+  const alphaText = raw.values.get('alpha')?.[0];
+  if (alphaText === undefined) return 0.001;
+  const alpha = Number(alphaText);
+  if (!/^\d*\.?\d+(e-?\d+)?$/i.test(alphaText) || !(alpha > 0 && alpha <= 0.5)) {
+    throw new UsageError(
+      `--alpha must be a number above 0 and at most 0.5 (e.g. 0.001), got "${alphaText}"`,
+      'test',
+    );
+  }
+  return alpha;
+}
+
+function testInvocation(raw: RawArgs, url: string | undefined): TestInvocation {
+  const command = 'test';
+  extraPositionals(raw, 1, command);
+  const n = raw.positionals[0];
+  const visitors = visitorsOption(raw, n);
+  const requests =
+    n === undefined ? 100 : parseInteger(n, 'N (the number of requests)', 1, 1_000_000, command);
+  return {
+    command,
+    url,
+    requests: visitors ? visitors.count * visitors.perVisitor : requests,
+    ...(visitors ? { visitors } : {}),
+    concurrency: integerOption(raw, 'concurrency', 1, 1000, 10, command),
+    alpha: alphaOption(raw),
+    json: raw.flags.has('json'),
+    progress: !raw.flags.has('no-progress'),
+    ...requestShape(raw, command),
+  };
+}
+
+function monitorInvocation(raw: RawArgs, url: string | undefined): Invocation {
+  const command = 'monitor';
+  extraPositionals(raw, 0, command);
+  const duration = raw.values.get('duration')?.[0];
+  return {
+    command,
+    url,
+    rate: integerOption(raw, 'rate', 1, 1000, 20, command),
+    windowS: integerOption(raw, 'window', 1, 3600, 10, command),
+    intervalMs: integerOption(raw, 'interval', 100, 60_000, 1000, command),
+    ...(duration === undefined
+      ? {}
+      : { durationS: parseInteger(duration, '--duration', 1, 86_400, command) }),
+    ...requestShape(raw, command),
+  };
+}
+
+function configInvocation(raw: RawArgs, url: string | undefined): Invocation {
+  extraPositionals(raw, 0, 'config');
+  const { path, headers } = requestShape(raw, 'config');
+  return { command: 'config', url, json: raw.flags.has('json'), path, headers };
+}
+
+/** `help [COMMAND]`, or the command named by the first positional (undefined when there is none). */
+function readCommand(argv: readonly string[], commandIndex: number): Invocation | CommandName | undefined {
   const commandToken = commandIndex === -1 ? undefined : (argv[commandIndex] as string);
-  if (commandToken !== undefined && commandToken !== 'help' && !isCommand(commandToken)) {
-    throw new UsageError(`unknown command "${commandToken}" (commands: ${commandNames.join(', ')})`);
-  }
   if (commandToken === 'help') {
     const topic = argv[commandIndex + 1];
     if (topic !== undefined && !isCommand(topic))
       throw new UsageError(`no help for "${topic}": not a command`);
     return { command: 'help', topic };
   }
-  const command = commandToken as CommandName | undefined;
+  if (commandToken !== undefined && !isCommand(commandToken)) {
+    throw new UsageError(`unknown command "${commandToken}" (commands: ${commandNames.join(', ')})`);
+  }
+  return commandToken;
+}
+
+export function parseInvocation(argv: readonly string[], context: ParseContext): Invocation {
+  const commandIndex = findCommandIndex(argv);
+  const command = readCommand(argv, commandIndex);
+  if (typeof command === 'object') return command;
   const raw = tokenize(argv, command, commandIndex);
   if (raw.flags.has('help')) return { command: 'help', topic: command };
   if (!command) throw new UsageError(`a command is needed (${commandNames.join(', ')})`);
   const url = raw.values.get('url')?.[0];
-
-  const extraPositionals = (allowed: number) => {
-    if (raw.positionals.length > allowed) {
-      throw new UsageError(`unexpected argument "${raw.positionals[allowed]}" for \`${command}\``, command);
-    }
-  };
-
   switch (command) {
-    case 'test': {
-      extraPositionals(1);
-      const n = raw.positionals[0];
-      const visitorsText = raw.values.get('visitors')?.[0];
-      if (visitorsText !== undefined && n !== undefined) {
-        throw new UsageError(`give either N requests or --visitors V, not both (got "${n}")`, command);
-      }
-      if (visitorsText === undefined && raw.values.has('per-visitor')) {
-        throw new UsageError('--per-visitor needs --visitors', command);
-      }
-      const visitors =
-        visitorsText === undefined
-          ? undefined
-          : {
-              count: parseInteger(visitorsText, '--visitors', 1, 100_000, command),
-              perVisitor: integerOption(raw, 'per-visitor', 1, 1000, 5, command),
-            };
-      const requests =
-        n === undefined ? 100 : parseInteger(n, 'N (the number of requests)', 1, 1_000_000, command);
-      const alphaText = raw.values.get('alpha')?.[0];
-      const alpha = alphaText === undefined ? 0.001 : Number(alphaText);
-      if (
-        alphaText !== undefined &&
-        (!/^\d*\.?\d+(e-?\d+)?$/i.test(alphaText) || !(alpha > 0 && alpha <= 0.5))
-      ) {
-        throw new UsageError(
-          `--alpha must be a number above 0 and at most 0.5 (e.g. 0.001), got "${alphaText}"`,
-          command,
-        );
-      }
-      return {
-        command,
-        url,
-        requests: visitors ? visitors.count * visitors.perVisitor : requests,
-        ...(visitors ? { visitors } : {}),
-        concurrency: integerOption(raw, 'concurrency', 1, 1000, 10, command),
-        alpha,
-        json: raw.flags.has('json'),
-        progress: !raw.flags.has('no-progress'),
-        ...requestShape(raw, command),
-      };
-    }
-    case 'monitor': {
-      extraPositionals(0);
-      const duration = raw.values.get('duration')?.[0];
-      return {
-        command,
-        url,
-        rate: integerOption(raw, 'rate', 1, 1000, 20, command),
-        windowS: integerOption(raw, 'window', 1, 3600, 10, command),
-        intervalMs: integerOption(raw, 'interval', 100, 60_000, 1000, command),
-        ...(duration === undefined
-          ? {}
-          : { durationS: parseInteger(duration, '--duration', 1, 86_400, command) }),
-        ...requestShape(raw, command),
-      };
-    }
-    case 'config': {
-      extraPositionals(0);
-      const { path, headers } = requestShape(raw, command);
-      return { command, url, json: raw.flags.has('json'), path, headers };
-    }
+    case 'test':
+      return testInvocation(raw, url);
+    case 'monitor':
+      return monitorInvocation(raw, url);
+    case 'config':
+      return configInvocation(raw, url);
     case 'set':
       return { command, url, change: parseWeightChange(raw.positionals, context.overlays) };
   }

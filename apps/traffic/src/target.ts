@@ -4,13 +4,10 @@
  * gateway of `pnpm dev` on localhost:$GATEWAY_PORT (8080 unless set, as for `pnpm dev`). Environment is
  * validated up front with zod so a typo is a clear usage error.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { isRunnable, run } from '@movies/cli-kit';
 import { findKubectl } from '@movies/mesh';
 import { z } from 'zod';
 import { UsageError } from './args.js';
-
-const execFileAsync = promisify(execFile);
 
 const envSchema = z.object({
   GATEWAY_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
@@ -89,15 +86,19 @@ export interface Target {
 }
 
 export async function kubectlJson(kubectl: string, args: string[]): Promise<unknown> {
+  const failed = (why: string) => new Error(`\`kubectl ${args.join(' ')}\` failed: ${why}`);
+  const result = await run(kubectl, [...args, '-o', 'json'], { timeoutMs: 20_000 }).catch((error: Error) => {
+    throw failed(error.message);
+  });
+  if (result.code !== 0 || result.timedOut) {
+    throw failed(
+      result.stderr.trim() || (result.timedOut ? 'timed out after 20 s' : `exit code ${result.code}`),
+    );
+  }
   try {
-    const { stdout } = await execFileAsync(kubectl, [...args, '-o', 'json'], {
-      timeout: 20_000,
-      maxBuffer: 32 * 1024 * 1024,
-    });
-    return JSON.parse(stdout);
+    return JSON.parse(result.stdout);
   } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr?.trim();
-    throw new Error(`\`kubectl ${args.join(' ')}\` failed: ${stderr || (error as Error).message}`);
+    throw failed((error as Error).message);
   }
 }
 
@@ -140,11 +141,8 @@ function hostPort(host: string, port: number): string {
  * Uses the http2 port like the original (`{.spec.ports[?(@.name=="http2")].port}`), else http, else the first.
  */
 export async function discoverIngress(kubectl: string): Promise<Target | undefined> {
-  try {
-    await execFileAsync(kubectl, ['config', 'current-context'], { timeout: 10_000 });
-  } catch {
-    return undefined; // no kubeconfig context: there is no cluster to look in
-  }
+  // No kubectl, or no kubeconfig context: there is no cluster to look in.
+  if (!(await isRunnable(kubectl, ['config', 'current-context'], { timeoutMs: 10_000 }))) return undefined;
   let service: z.infer<typeof serviceSchema>;
   try {
     const json = await kubectlJson(kubectl, ['get', 'svc', 'istio-ingressgateway', '-n', 'istio-system']);

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { type LocalStack, startLocalStack } from '@movies/gateway/testing';
 import { repoRoot, seededRandom } from '@movies/mesh';
+import { waitFor } from '@movies/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestReport } from '../src/commands/test.js';
 import type { VisitorsReport } from '../src/commands/visitors.js';
@@ -135,17 +136,20 @@ describe('traffic CLI on the local stack', () => {
       stdout += chunk.toString('utf8');
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const waitFor = async (pattern: RegExp, what: string) => {
-      const deadline = Date.now() + 60_000;
-      while (!pattern.test(stdout)) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no ${what} in:\n${stdout}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
+    const waitForOutput = (pattern: RegExp, what: string) =>
+      waitFor(
+        () => {
+          if (child.exitCode !== null)
+            throw new Error(`the CLI exited before printing the ${what}:\n${stdout}`);
+          return pattern.test(stdout);
+        },
+        () => `${what} in:\n${stdout}`,
+        { timeoutMs: 60_000, intervalMs: 100 },
+      );
     try {
-      await waitFor(/routing 80-20/, 'first update');
+      await waitForOutput(/routing 80-20/, 'first update');
       await stack.gateway.useOverlay('50-50');
-      await waitFor(/\(configured 50 %\).*routing 50-50/, 'update after the switch');
+      await waitForOutput(/\(configured 50 %\).*routing 50-50/, 'update after the switch');
       child.kill('SIGINT');
       expect(await exited).toBe(0);
       expect(stdout).toMatch(/monitor stopped after \d+ updates/);

@@ -60,15 +60,18 @@ export function headerMutations(
   return [destinationMutation, ruleMutation];
 }
 
+/** One set or append on a header map: an append keeps what is there, an empty value writes nothing (Envoy). */
+function writeHeader(headers: HeaderMap, { name, value, append }: HeaderMutation['write'][number]): void {
+  if (value === '') return;
+  const existing = headers[name];
+  if (!append || existing === undefined) headers[name] = value;
+  else headers[name] = [...(Array.isArray(existing) ? existing : [existing]), value];
+}
+
 /** Applies mutations to a header map whose names are lowercase (as Node gives them). */
 export function applyHeaderMutations(headers: HeaderMap, mutations: readonly HeaderMutation[]): void {
   for (const mutation of mutations) {
     for (const name of mutation.remove) delete headers[name];
-    for (const { name, value, append } of mutation.write) {
-      if (value === '') continue;
-      const existing = headers[name];
-      if (!append || existing === undefined) headers[name] = value;
-      else headers[name] = [...(Array.isArray(existing) ? existing : [existing]), value];
-    }
+    for (const write of mutation.write) writeHeader(headers, write);
   }
 }

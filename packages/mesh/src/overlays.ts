@@ -9,7 +9,8 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
-import { httpRoutesAsVirtualServices } from './analyze/http-route.js';
+import { InputError } from './errors.js';
+import { httpRoutesAsVirtualServices } from './http-route.js';
 import { isVirtualService, parseVirtualService, type VirtualService } from './virtual-service.js';
 
 const execFileAsync = promisify(execFile);
@@ -20,7 +21,7 @@ export const k8sDir = join(repoRoot, 'k8s');
 export const overlaysDir = join(k8sDir, 'overlays');
 export const renderedDir = join(k8sDir, 'rendered');
 
-export class OverlayError extends Error {
+export class OverlayError extends InputError {
   override name = 'OverlayError';
 }
 

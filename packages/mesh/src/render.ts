@@ -23,6 +23,17 @@ export interface RenderAllOptions {
   onProgress?: (overlay: string) => void;
 }
 
+/** Renders one overlay and writes its file when it changed (or, with check, only says it is stale). */
+async function renderOne(overlay: string, kubectl: string, check: boolean): Promise<RenderFileResult> {
+  const { yaml } = await renderOverlay(overlay, { kubectl });
+  const file = join(renderedDir, `${overlay}.yaml`);
+  const content = renderedFileContent(overlay, yaml);
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  if (current === content) return { overlay, file, status: 'unchanged' };
+  if (!check) writeFileSync(file, content);
+  return { overlay, file, status: check ? 'stale' : 'written' };
+}
+
 /** Renders every overlay with kubectl and writes (or, with check, compares) its rendered file. */
 export async function renderAll(
   options: RenderAllOptions = {},
@@ -34,16 +45,7 @@ export async function renderAll(
   const overlays = listOverlays();
   const results: RenderFileResult[] = [];
   for (const overlay of overlays) {
-    const { yaml } = await renderOverlay(overlay, { kubectl });
-    const file = join(renderedDir, `${overlay}.yaml`);
-    const content = renderedFileContent(overlay, yaml);
-    const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
-    let status: RenderFileResult['status'] = 'unchanged';
-    if (current !== content) {
-      status = options.check ? 'stale' : 'written';
-      if (!options.check) writeFileSync(file, content);
-    }
-    results.push({ overlay, file, status });
+    results.push(await renderOne(overlay, kubectl, options.check === true));
     options.onProgress?.(overlay);
   }
   // Files whose overlay was deleted or renamed would otherwise keep serving a variant that no longer exists.

@@ -10,6 +10,7 @@
  * field the local gateway could not honour is a parse error here rather than silently different routing.
  */
 import { z } from 'zod';
+import { InputError } from './errors.js';
 
 const stringMatchSchema = z
   .object({ exact: z.string(), prefix: z.string(), regex: z.string() })
@@ -123,7 +124,7 @@ export type RouteDestination = z.infer<typeof routeDestinationSchema>;
 export type HttpRoute = z.infer<typeof httpRouteSchema>;
 export type VirtualService = z.infer<typeof virtualServiceSchema>;
 
-export class VirtualServiceError extends Error {
+export class VirtualServiceError extends InputError {
   override name = 'VirtualServiceError';
 }
 
@@ -385,80 +386,4 @@ export function weightsOfRule(rule: HttpRoute): Record<string, number> {
     weights[key] = (weights[key] ?? 0) + share;
   }
   return weights;
-}
-
-/** A readable one-line description of a match block, e.g. `uri prefix /api/ AND header x-user-type = premium`. */
-export function describeMatch(match: HttpMatch | undefined): string {
-  if (!match) return 'every request';
-  const describe = (m: StringMatch) =>
-    m.exact !== undefined ? `= ${m.exact}` : m.prefix !== undefined ? `prefix ${m.prefix}` : `~ /${m.regex}/`;
-  const parts: string[] = [];
-  if (match.uri) parts.push(`uri ${describe(match.uri)}`);
-  if (match.method) parts.push(`method ${describe(match.method)}`);
-  if (match.authority) parts.push(`authority ${describe(match.authority)}`);
-  for (const [name, m] of Object.entries(match.headers ?? {})) parts.push(`header ${name} ${describe(m)}`);
-  for (const [name, m] of Object.entries(match.withoutHeaders ?? {}))
-    parts.push(`no header ${name} ${describe(m)}`);
-  for (const [name, m] of Object.entries(match.queryParams ?? {})) parts.push(`query ${name} ${describe(m)}`);
-  return parts.join(' AND ') || 'every request';
-}
-
-export interface RuleSummary {
-  virtualService: string;
-  index: number;
-  name: string | undefined;
-  /** One entry per match block; the blocks OR. */
-  match: string[];
-  rewrite: string | undefined;
-  destinations: Array<{ host: string; subset: string | undefined; weight: number }>;
-  fault:
-    | { delay?: { fixedDelay: string; percent: number }; abort?: { httpStatus: number; percent: number } }
-    | undefined;
-  mirror: { host: string; subset: string | undefined; percent: number } | undefined;
-  timeout: string | undefined;
-  retries: { attempts: number; perTryTimeout: string | undefined } | undefined;
-}
-
-/** Plain-data summary of every rule, for `GET /__mesh`, `traffic config` and reports. */
-export function summarizeRules(virtualServices: readonly VirtualService[]): RuleSummary[] {
-  return virtualServices.flatMap((virtualService) =>
-    virtualService.spec.http.map((rule, index): RuleSummary => {
-      const weights = weightsOfRule(rule);
-      const { delay, abort } = rule.fault ?? {};
-      return {
-        virtualService: virtualService.metadata.name,
-        index,
-        name: rule.name,
-        match: rule.match?.length ? rule.match.map(describeMatch) : [describeMatch(undefined)],
-        rewrite: rule.rewrite?.uri,
-        destinations: rule.route.map((d) => ({
-          host: d.destination.host,
-          subset: d.destination.subset,
-          weight: weights[destinationKey(d.destination)] ?? 0,
-        })),
-        fault:
-          delay || abort
-            ? {
-                ...(delay
-                  ? { delay: { fixedDelay: delay.fixedDelay, percent: delay.percentage?.value ?? 100 } }
-                  : {}),
-                ...(abort
-                  ? { abort: { httpStatus: abort.httpStatus, percent: abort.percentage?.value ?? 100 } }
-                  : {}),
-              }
-            : undefined,
-        mirror: rule.mirror
-          ? {
-              host: rule.mirror.host,
-              subset: rule.mirror.subset,
-              percent: rule.mirrorPercentage?.value ?? 100,
-            }
-          : undefined,
-        timeout: rule.timeout,
-        retries: rule.retries
-          ? { attempts: rule.retries.attempts, perTryTimeout: rule.retries.perTryTimeout }
-          : undefined,
-      };
-    }),
-  );
 }

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { httpRoutesAsVirtualServices } from '../src/analyze/index.js';
 import {
   gatewayVirtualServices,
+  httpRoutesAsVirtualServices,
   matchRequest,
   type RequestInfo,
   rewritePath,
   splitOf,
   summarizeRules,
 } from '../src/index.js';
-import { renderedObjects } from './helpers.js';
+import { renderedObjects } from '../src/testing.js';
 
 const get = (path: string, headers: Record<string, string> = {}): RequestInfo => ({
   method: 'GET',

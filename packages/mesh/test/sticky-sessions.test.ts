@@ -25,7 +25,7 @@ import {
   type VirtualService,
   withWeights,
 } from '../src/index.js';
-import { renderedObjects } from './helpers.js';
+import { renderedObjects } from '../src/testing.js';
 
 async function backend(overlay: string): Promise<VirtualService> {
   const found = gatewayVirtualServices(await renderedObjects(overlay)).find(

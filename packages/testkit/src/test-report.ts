@@ -62,6 +62,19 @@ function firstLine(text: string | undefined): string {
   return (text ?? '').trim().split('\n')[0]?.slice(0, 200) ?? '';
 }
 
+/** One line per test file that failed with no failed test inside it (a hook or an import threw). */
+function filesFailedOutsideTests(report: VitestReport): string[] {
+  return (report.testResults ?? [])
+    .filter(
+      (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((t) => t.status === 'failed'),
+    )
+    .map((file) => {
+      const why =
+        firstLine(file.message) || 'a hook (beforeAll, afterAll) or an import threw; see its output above';
+      return `${file.name ?? 'a test file'} failed outside its tests: ${why}`;
+    });
+}
+
 function tallySuite({ name, exitCode, report }: SuiteOutcome): Tallied {
   if (!report) {
     return {
@@ -72,17 +85,8 @@ function tallySuite({ name, exitCode, report }: SuiteOutcome): Tallied {
       problems: [`wrote no test report (${exitText(exitCode)})`],
     };
   }
-  const problems: string[] = [];
-  let failed = report.numFailedTests ?? 0;
-  for (const file of report.testResults ?? []) {
-    const failedInside = (file.assertionResults ?? []).some((test) => test.status === 'failed');
-    if (file.status === 'failed' && !failedInside) {
-      failed += 1;
-      const why =
-        firstLine(file.message) || 'a hook (beforeAll, afterAll) or an import threw; see its output above';
-      problems.push(`${file.name ?? 'a test file'} failed outside its tests: ${why}`);
-    }
-  }
+  const problems = filesFailedOutsideTests(report);
+  let failed = (report.numFailedTests ?? 0) + problems.length;
   if (report.success === false && failed === 0) {
     failed += 1;
     problems.push('the run failed before or after its tests (a global setup or teardown, or a load error)');

@@ -12,8 +12,49 @@ export async function waitFor(
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`,
+      );
     }
     await sleep(intervalMs);
+  }
+}
+
+export interface WaitForHttpOptions {
+  /** What is awaited, for the error message (default: the url). */
+  what?: string;
+  /** The process that should answer: its exit fails the wait at once instead of at the deadline. */
+  child?: { exitCode: number | null; signalCode: NodeJS.Signals | null };
+  /** Its recent output (or logs), appended to the error. */
+  output?: () => string | Promise<string>;
+  timeoutMs?: number;
+  intervalMs?: number;
+}
+
+/** Polls `url` with GET until it answers 2xx: the one wait-until-ready for every spawned server. */
+export async function waitForHttp(url: string, options: WaitForHttpOptions = {}): Promise<void> {
+  const { what = url, child, output, timeoutMs = 60_000, intervalMs = 50 } = options;
+  let last = 'no answer yet';
+  const answers = async () => {
+    if (child && (child.exitCode !== null || child.signalCode !== null)) {
+      const extra = output ? `: ${await output()}` : '';
+      throw new Error(`${what} exited (${child.exitCode ?? child.signalCode}) before it was ready${extra}`);
+    }
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(Math.min(2_000, timeoutMs)) });
+      await response.arrayBuffer();
+      last = `HTTP ${response.status}`;
+      return response.ok;
+    } catch (error) {
+      last = (error as Error).message;
+      return false;
+    }
+  };
+  try {
+    await waitFor(answers, `${what} to answer ${url}`, { timeoutMs, intervalMs });
+  } catch (error) {
+    if (!(error as Error).message.startsWith('timed out')) throw error;
+    const extra = output ? `; output:\n${await output()}` : '';
+    throw new Error(`${(error as Error).message} (last: ${last})${extra}`);
   }
 }

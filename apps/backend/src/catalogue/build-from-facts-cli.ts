@@ -10,6 +10,26 @@ Rebuilds apps/backend/data/<catalogue>-data/catalogue.json from the TMDB facts (
 beside the repository, or TMDB_FACTS_DIR) and apps/backend/data/overviews/<catalogue>.json.
 --check writes nothing and exits 1 when a bundled catalogue differs from what the build produces.`;
 
+/** Builds one catalogue and writes it (or, with check, compares it); false when check finds it stale. */
+function buildOne(name: CatalogueName, facts: string, check: boolean): boolean {
+  const { catalogue, dropped } = buildCatalogue(name, loadFacts(name, facts), readOverviews(name));
+  const file = catalogueFilePath(`${name}-data`);
+  const text = serialiseCatalogue(catalogue);
+  const withOverview = catalogue.movies.filter((movie) => movie.overview !== null).length;
+  const summary = `${name}: ${catalogue.movies.length} films, ${catalogue.genres.length} genres, ${withOverview} overviews`;
+  if (check) {
+    const same = readFileSync(file, 'utf8') === text;
+    process.stdout.write(`${summary}: ${same ? 'up to date' : `${file} differs from the build`}\n`);
+    return same;
+  }
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, file);
+  process.stdout.write(`${summary} → ${file}\n`);
+  for (const film of dropped) process.stdout.write(`  dropped ${film.id} "${film.title}": ${film.reason}\n`);
+  return true;
+}
+
 function main(): number {
   const { values } = parseArgs({
     args: process.argv.slice(2).filter((arg) => arg !== '--'),
@@ -32,29 +52,7 @@ function main(): number {
     return 1;
   }
   let stale = 0;
-  for (const name of names) {
-    const { catalogue, dropped } = buildCatalogue(
-      name,
-      loadFacts(name, values.facts ?? factsDir()),
-      readOverviews(name),
-    );
-    const file = catalogueFilePath(`${name}-data`);
-    const text = serialiseCatalogue(catalogue);
-    const withOverview = catalogue.movies.filter((movie) => movie.overview !== null).length;
-    const summary = `${name}: ${catalogue.movies.length} films, ${catalogue.genres.length} genres, ${withOverview} overviews`;
-    if (values.check) {
-      const same = readFileSync(file, 'utf8') === text;
-      if (!same) stale += 1;
-      process.stdout.write(`${summary}: ${same ? 'up to date' : `${file} differs from the build`}\n`);
-      continue;
-    }
-    const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, text);
-    renameSync(temporary, file);
-    process.stdout.write(`${summary} → ${file}\n`);
-    for (const film of dropped)
-      process.stdout.write(`  dropped ${film.id} "${film.title}": ${film.reason}\n`);
-  }
+  for (const name of names) if (!buildOne(name, values.facts ?? factsDir(), values.check)) stale += 1;
   return stale > 0 ? 1 : 0;
 }
 

@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     cacheTtlMs: 0,
     timeoutMs: Math.max(config.tmdb.timeoutMs, 10_000),
   });
-  const bar = progressBar(`Fetching ${args.catalogue} from TMDB`, args.pages + 1);
+  const bar = progressBar(args.pages + 1, `Fetching ${args.catalogue} from TMDB`);
   let catalogue: CatalogueFile;
   try {
     catalogue = await refreshCatalogue({

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { run, runChecked } from '../../src/command.js';
+import { run, runChecked } from '@movies/cli-kit';
+import { waitForHttp } from '@movies/testkit';
 
 export interface StartOptions {
   image: string;
@@ -72,22 +73,13 @@ export class ContainerPool {
   }
 }
 
-async function waitUntilAnswering(container: RunningContainer, path: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  let lastError = '';
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(`${container.baseUrl}${path}`, { signal: AbortSignal.timeout(2_000) });
-      if (response.ok) return;
-      lastError = `HTTP ${response.status}`;
-    } catch (error) {
-      lastError = (error as Error).message;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-  throw new Error(
-    `${container.name} never answered ${path} (${lastError}); logs:\n${await container.logs()}`,
-  );
+function waitUntilAnswering(container: RunningContainer, path: string): Promise<void> {
+  return waitForHttp(`${container.baseUrl}${path}`, {
+    what: container.name,
+    output: () => container.logs(),
+    timeoutMs: 60_000,
+    intervalMs: 300,
+  });
 }
 
 /** The real uid of the container's PID 1 (from /proc, so it is what runs, not what the image claims). */

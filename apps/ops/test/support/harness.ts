@@ -197,6 +197,10 @@ export function runScript(
       clearTimeout(timer);
       resolvePromise({ code, stdout, stderr });
     });
+    // A script that stops early (a usage error) may close stdin before it is written: not a failure of the test.
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
     child.stdin.end(options.input ?? '');
   });
 }

@@ -50,6 +50,24 @@ export function windowStats(samples: readonly Sample[], windowMs: number, elapse
   };
 }
 
+/** Each version's share of the versioned answers in the window, in percent. */
+function observedShares(stats: WindowStats, versions: readonly string[]): Record<string, number> {
+  const versioned = Object.values(stats.versions).reduce((a, b) => a + b, 0);
+  const observed: Record<string, number> = {};
+  for (const v of versions) observed[v] = versioned === 0 ? 0 : ((stats.versions[v] ?? 0) * 100) / versioned;
+  return observed;
+}
+
+/** "v1 80.0 % (configured 80 %)  v2 …" for the plain (non-terminal) output. */
+function plainSplit(
+  versions: readonly string[],
+  observed: Record<string, number>,
+  configured: Record<string, number> | undefined,
+): string {
+  const configuredText = (v: string) => (configured ? weightPct(configured[v] ?? 0) : '?');
+  return versions.map((v) => `${v} ${pct(observed[v] ?? 0)} (configured ${configuredText(v)})`).join('  ');
+}
+
 export async function runMonitor(
   invocation: Extract<Invocation, { command: 'monitor' }>,
   initialView: ConfiguredView,
@@ -91,22 +109,14 @@ export async function runMonitor(
     const now = performance.now();
     samples = samples.filter((s) => now - s.at <= windowMs);
     const stats = windowStats(samples, windowMs, now - started);
-    const versioned = Object.values(stats.versions).reduce((a, b) => a + b, 0);
     const versions = orderedVersions(configured, stats.versions);
-    const observed: Record<string, number> = {};
-    for (const v of versions)
-      observed[v] = versioned === 0 ? 0 : ((stats.versions[v] ?? 0) * 100) / versioned;
+    const observed = observedShares(stats, versions);
     const clock = new Date().toISOString().slice(11, 19);
     const errorShare = stats.answered === 0 ? 0 : (stats.errors * 100) / stats.answered;
     const p99 = stats.p99 === undefined ? '–' : `${stats.p99.toFixed(1)} ms`;
     frames++;
     if (!tty) {
-      const split = versions
-        .map(
-          (v) =>
-            `${v} ${pct(observed[v] ?? 0)} (configured ${configured ? weightPct(configured[v] ?? 0) : '?'})`,
-        )
-        .join('  ');
+      const split = plainSplit(versions, observed, configured);
       process.stdout.write(
         `[${clock}] ${split}  unknown ${stats.unknown}  errors ${stats.errors} (${pct(errorShare)})  ` +
           `${stats.ratePerSecond.toFixed(1)} req/s  p99 ${p99}  routing ${view.source}${configNote}\n`,

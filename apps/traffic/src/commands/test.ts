@@ -1,7 +1,7 @@
 /** `traffic test N`: send N requests, count versions, and judge the split against the configured weights. */
 import { performance } from 'node:perf_hooks';
+import { progressBar } from '@movies/cli-kit';
 import { chiSquareGoodnessOfFit, percentile, type SplitVerdict, wilsonInterval } from '@movies/mesh';
-import cliProgress from 'cli-progress';
 import type { Invocation } from '../args.js';
 import { Requester, runLoad, Tally } from '../load.js';
 import { type ConfiguredView, requestInfo } from '../mesh-view.js';
@@ -71,25 +71,10 @@ export function buildTestReport(
   for (const v of versions) percentages[v] = share(counts[v] as number);
   percentages.unknown = share(tally.unknown);
   percentages.errors = share(tally.errors);
-  const versioned = tally.versioned;
-  const observedSplit: Record<string, number> = {};
-  const intervals: Record<string, { low: number; high: number }> = {};
-  for (const v of versions) {
-    observedSplit[v] = versioned === 0 ? 0 : round(((counts[v] as number) * 100) / versioned);
-    const interval = wilsonInterval(counts[v] as number, versioned);
-    intervals[v] = { low: round(interval.low * 100), high: round(interval.high * 100) };
-  }
-  const chiSquare = configured
-    ? chiSquareGoodnessOfFit(counts, configured, alpha)
-    : chiSquareGoodnessOfFit(counts, {}, alpha);
+  const { observedSplit, intervals } = observedShares(counts, tally.versioned);
+  const chiSquare = chiSquareGoodnessOfFit(counts, configured ?? {}, alpha);
   if (!configured) chiSquare.reason = 'the configured weights for this request could not be read';
-  const latencies = [...tally.latencies].sort((a, b) => a - b);
-  const latency = (p: number) => {
-    const value = percentile(latencies, p);
-    return value === undefined ? null : round(value);
-  };
-  const hasErrors = tally.errors > 0 || tally.unknown > 0;
-  const verdict = hasErrors ? 'errors' : chiSquare.pass ? 'pass' : 'split-mismatch';
+  const verdict = verdictOf(tally, chiSquare.pass);
   return {
     ...rest,
     requestsPerSecond: rest.durationMs > 0 ? round((tally.total * 1000) / rest.durationMs, 1) : 0,
@@ -108,15 +93,44 @@ export function buildTestReport(
     intervals,
     successRate: share(tally.total - tally.errors),
     successRateByVersion: successRateByVersion(tally),
-    latencyMs: { p50: latency(50), p90: latency(90), p99: latency(99) },
+    latencyMs: latencySummary(tally.latencies),
     verdict,
-    exitCode:
-      verdict === 'errors'
-        ? exitCodes.errors
-        : verdict === 'split-mismatch'
-          ? exitCodes.splitMismatch
-          : exitCodes.ok,
+    exitCode: verdictExitCodes[verdict],
   };
+}
+
+/** Each version's share of the versioned answers, with its 95 % Wilson interval, in percent. */
+function observedShares(counts: Record<string, number>, versioned: number) {
+  const observedSplit: Record<string, number> = {};
+  const intervals: Record<string, { low: number; high: number }> = {};
+  for (const [v, count] of Object.entries(counts)) {
+    observedSplit[v] = versioned === 0 ? 0 : round((count * 100) / versioned);
+    const interval = wilsonInterval(count, versioned);
+    intervals[v] = { low: round(interval.low * 100), high: round(interval.high * 100) };
+  }
+  return { observedSplit, intervals };
+}
+
+type Verdict = TestReport['verdict'];
+
+const verdictExitCodes: Record<Verdict, number> = {
+  errors: exitCodes.errors,
+  'split-mismatch': exitCodes.splitMismatch,
+  pass: exitCodes.ok,
+};
+
+function verdictOf(tally: Tally, splitMatches: boolean): Verdict {
+  if (tally.errors > 0 || tally.unknown > 0) return 'errors';
+  return splitMatches ? 'pass' : 'split-mismatch';
+}
+
+function latencySummary(samples: readonly number[]): TestReport['latencyMs'] {
+  const latencies = [...samples].sort((a, b) => a - b);
+  const latency = (p: number) => {
+    const value = percentile(latencies, p);
+    return value === undefined ? null : round(value);
+  };
+  return { p50: latency(50), p90: latency(90), p99: latency(99) };
 }
 
 function successRateByVersion(tally: Tally): Record<string, number> {
@@ -131,6 +145,56 @@ function successRateByVersion(tally: Tally): Record<string, number> {
 
 function ms(value: number | null): string {
   return value === null ? '–' : `${value.toFixed(1)} ms`;
+}
+
+type Palette = ReturnType<typeof palette>;
+
+/** What went wrong, when anything did: error statuses, errors per version, answers without a version. */
+function errorLines(report: TestReport, c: Palette): string[] {
+  const lines: string[] = [];
+  const statusList = [
+    ...Object.entries(report.errors.byStatus).map(([status, n]) => `HTTP ${status} × ${n}`),
+    ...Object.entries(report.errors.byNetworkError).map(([code, n]) => `${code} × ${n}`),
+  ];
+  if (statusList.length > 0) lines.push(`  ${c.red(`errors: ${statusList.join(', ')}`)}`);
+  const failedVersions = Object.entries(report.errors.byVersion);
+  if (failedVersions.length > 0) {
+    const perVersion = failedVersions.map(
+      ([v, n]) => `${v} ${n} (${pct(report.successRateByVersion[v] ?? 0)} of its answers 2xx)`,
+    );
+    lines.push(`  ${c.red(`errors stated by a version: ${perVersion.join(', ')}`)}`);
+  }
+  if (report.errors.total > 0 || report.unknown > 0) {
+    lines.push(c.dim('  (each 95 % interval is for the version’s share of the versioned answers only)'));
+  }
+  if (report.unknown > 0) {
+    lines.push(
+      `  ${c.yellow(`${report.unknown} answers stated no version (no x-backend-version header or body field)`)}`,
+    );
+  }
+  return lines;
+}
+
+function chiSquareLines(chi: TestReport['chiSquare'], c: Palette): string[] {
+  const lines: string[] = [];
+  let stat = '';
+  if (chi.statistic !== null)
+    stat = chi.df === 0 ? 'single weighted version: ' : `χ² = ${chi.statistic.toFixed(2)}, df = ${chi.df}: `;
+  lines.push(
+    `Chi-square goodness of fit (α = ${chi.alpha}): ${stat}${chi.pass ? c.green(chi.reason) : c.red(chi.reason)}`,
+  );
+  if (chi.warning) lines.push(`  ${c.yellow(`note: ${chi.warning}`)}`);
+  return lines;
+}
+
+function verdictText(report: TestReport, c: Palette): string {
+  if (report.verdict === 'pass') return c.green('PASS: the split matches the configured weights, no errors');
+  if (report.verdict === 'errors') return c.red('FAIL: errors or answers without a version');
+  return c.red(
+    report.configured
+      ? 'FAIL: the split does not match the configured weights'
+      : 'FAIL: the split could not be checked against configured weights',
+  );
 }
 
 export function formatTestReport(report: TestReport, colour: boolean): string {
@@ -155,57 +219,27 @@ export function formatTestReport(report: TestReport, colour: boolean): string {
   rows.push(['unknown', String(report.unknown), pct(report.percentages.unknown ?? 0), '', '']);
   rows.push(['errors', String(report.errors.total), pct(report.percentages.errors ?? 0), '', '']);
   lines.push(...table(['answer', 'count', 'share', '95 % interval', 'configured'], rows, [1, 2, 4]));
-  const statusList = [
-    ...Object.entries(report.errors.byStatus).map(([status, n]) => `HTTP ${status} × ${n}`),
-    ...Object.entries(report.errors.byNetworkError).map(([code, n]) => `${code} × ${n}`),
-  ];
-  if (statusList.length > 0) lines.push(`  ${c.red(`errors: ${statusList.join(', ')}`)}`);
-  const failedVersions = Object.entries(report.errors.byVersion);
-  if (failedVersions.length > 0) {
-    const perVersion = failedVersions.map(
-      ([v, n]) => `${v} ${n} (${pct(report.successRateByVersion[v] ?? 0)} of its answers 2xx)`,
-    );
-    lines.push(`  ${c.red(`errors stated by a version: ${perVersion.join(', ')}`)}`);
-  }
-  if (report.errors.total > 0 || report.unknown > 0) {
-    lines.push(c.dim('  (each 95 % interval is for the version’s share of the versioned answers only)'));
-  }
-  if (report.unknown > 0) {
-    lines.push(
-      `  ${c.yellow(`${report.unknown} answers stated no version (no x-backend-version header or body field)`)}`,
-    );
-  }
+  lines.push(...errorLines(report, c));
   lines.push('', c.bold('Split of versioned answers'));
   lines.push(...splitBars(versions, report.observedSplit, report.configured ?? undefined, c));
   lines.push('');
-  const chi = report.chiSquare;
-  const stat =
-    chi.statistic === null
-      ? ''
-      : chi.df === 0
-        ? 'single weighted version: '
-        : `χ² = ${chi.statistic.toFixed(2)}, df = ${chi.df}: `;
-  lines.push(
-    `Chi-square goodness of fit (α = ${chi.alpha}): ${stat}${chi.pass ? c.green(chi.reason) : c.red(chi.reason)}`,
-  );
-  if (chi.warning) lines.push(`  ${c.yellow(`note: ${chi.warning}`)}`);
+  lines.push(...chiSquareLines(report.chiSquare, c));
   const answered = report.requests - report.errors.total;
   lines.push(`Success rate: ${pct(report.successRate)} (${answered}/${report.requests} answered 2xx)`);
   lines.push(
     `Latency: p50 ${ms(report.latencyMs.p50)}  p90 ${ms(report.latencyMs.p90)}  p99 ${ms(report.latencyMs.p99)}`,
   );
-  const verdictText =
-    report.verdict === 'pass'
-      ? c.green('PASS: the split matches the configured weights, no errors')
-      : report.verdict === 'split-mismatch'
-        ? c.red(
-            report.configured
-              ? 'FAIL: the split does not match the configured weights'
-              : 'FAIL: the split could not be checked against configured weights',
-          )
-        : c.red('FAIL: errors or answers without a version');
-  lines.push(`Result: ${verdictText} (exit ${report.exitCode})`);
+  lines.push(`Result: ${verdictText(report, c)} (exit ${report.exitCode})`);
   return lines.join('\n');
+}
+
+/** "| v1 80  v2 20 | errors 0": the running count the progress bar shows. */
+function progressDetail(tally: Tally): string {
+  const versions = Object.entries(tally.versions)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([v, n]) => `${v} ${n}`)
+    .join('  ');
+  return `| ${versions} | errors ${tally.errors}`;
 }
 
 export async function runTest(
@@ -227,34 +261,17 @@ export async function runTest(
     );
   }
   const showProgress = invocation.progress && !invocation.json && Boolean(process.stderr.isTTY);
-  const progress = showProgress
-    ? new cliProgress.SingleBar(
-        {
-          stream: process.stderr,
-          format: 'sending {bar} {value}/{total} | {versions} | errors {errors}',
-          hideCursor: true,
-          clearOnComplete: true,
-          fps: 10,
-        },
-        cliProgress.Presets.shades_classic,
-      )
-    : undefined;
+  const progress = showProgress ? progressBar(invocation.requests, 'sending') : undefined;
   const tally = new Tally();
-  progress?.start(invocation.requests, 0, { versions: '', errors: 0 });
+  progress?.start('| errors 0');
   const started = performance.now();
   try {
     await runLoad(requester, invocation.requests, invocation.concurrency, (outcome) => {
       tally.add(outcome);
-      progress?.increment(1, {
-        versions: Object.entries(tally.versions)
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([v, n]) => `${v} ${n}`)
-          .join('  '),
-        errors: tally.errors,
-      });
+      progress?.tick(progressDetail(tally));
     });
   } finally {
-    progress?.stop();
+    progress?.finish();
     requester.close();
   }
   const report = buildTestReport(tally, configured, {

@@ -92,14 +92,7 @@ export function buildVisitorsReport(
   }
   const chiSquare = chiSquareGoodnessOfFit(visitorsByVersion, configured ?? {}, alpha);
   if (!configured) chiSquare.reason = 'the configured weights for this request could not be read';
-  const verdict =
-    tally.errors > 0 || tally.unknown > 0
-      ? 'errors'
-      : summary.switched > 0
-        ? 'switched'
-        : chiSquare.pass
-          ? 'pass'
-          : 'split-mismatch';
+  const verdict = visitorsVerdict(tally, summary.switched, chiSquare.pass);
   return {
     ...rest,
     visitors: visits.length,
@@ -114,9 +107,19 @@ export function buildVisitorsReport(
     unknown: tally.unknown,
     errors: { total: tally.errors, byStatus: tally.statusErrors, byNetworkError: tally.networkErrors },
     verdict,
-    exitCode:
-      verdict === 'errors' ? exitCodes.errors : verdict === 'pass' ? exitCodes.ok : exitCodes.splitMismatch,
+    exitCode: visitorsExitCode(verdict),
   };
+}
+
+function visitorsVerdict(tally: Tally, switched: number, splitMatches: boolean): VisitorsReport['verdict'] {
+  if (tally.errors > 0 || tally.unknown > 0) return 'errors';
+  if (switched > 0) return 'switched';
+  return splitMatches ? 'pass' : 'split-mismatch';
+}
+
+function visitorsExitCode(verdict: VisitorsReport['verdict']): number {
+  if (verdict === 'errors') return exitCodes.errors;
+  return verdict === 'pass' ? exitCodes.ok : exitCodes.splitMismatch;
 }
 
 export function formatVisitorsReport(report: VisitorsReport, colour: boolean): string {

@@ -1,0 +1,147 @@
+/**
+ * The attempt loop: one forwarded request, tried as the route's retry policy and timeouts say (Envoy's router:
+ * per-try timeout, route timeout, retriable status codes and connection failures, jittered back-off). It streams
+ * the accepted answer through `answer` and returns how the request ended; mapping that to the gateway's own
+ * answer is ./outcomes.ts.
+ */
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Pool } from 'undici';
+import { discard } from './http-io.js';
+import { type AbortReasons, classifyError, type FailureKind, type Outcome } from './outcomes.js';
+import { backoffMs, type RetryPolicy } from './retry-policy.js';
+
+export interface ForwardPlan {
+  pool: Pool;
+  path: string;
+  method: string;
+  headers: Record<string, string | string[]>;
+  body: Buffer | IncomingMessage | undefined;
+  policy: RetryPolicy;
+  idempotent: boolean;
+  /** 0 for none. */
+  routeTimeoutMs: number;
+  /** The client's response: a failure after its head was sent can only cut it. */
+  res: ServerResponse;
+  /** Called with the answer that is kept (not retried); writes its head and returns where its body goes. */
+  answer: (status: number, headers: IncomingHttpHeaders) => Writable;
+}
+
+/** The route-wide timer and the abort signal every try follows. */
+interface RouteTimer {
+  controller: AbortController | undefined;
+  reasons: AbortReasons;
+  timer: NodeJS.Timeout | undefined;
+}
+
+type TryResult = { kind: 'answered' } | { kind: 'retry-status' } | { kind: 'failed'; error: unknown };
+
+const ANSWERED: Outcome = { kind: 'answered' };
+const TRY_ANSWERED: TryResult = { kind: 'answered' };
+const TRY_RETRY_STATUS: TryResult = { kind: 'retry-status' };
+
+function startRouteTimer(plan: ForwardPlan): RouteTimer {
+  const reasons = { timeout: false, perTry: false };
+  // Abort signals only when a timeout needs them: the common path stays allocation-light. A client that goes
+  // away is noticed by undici itself, which aborts the upstream request when `res` closes early.
+  const timed = plan.routeTimeoutMs > 0 || plan.policy.perTryTimeoutMs !== undefined;
+  const controller = timed ? new AbortController() : undefined;
+  const timer =
+    plan.routeTimeoutMs > 0
+      ? setTimeout(() => {
+          reasons.timeout = true;
+          controller?.abort();
+        }, plan.routeTimeoutMs)
+      : undefined;
+  return { controller, reasons, timer };
+}
+
+/** One try: resolves once the answer is streamed, or is to be retried for its status, or failed. */
+async function tryOnce(plan: ForwardPlan, route: RouteTimer, retriesLeft: boolean): Promise<TryResult> {
+  route.reasons.perTry = false;
+  const tryController = route.controller ? new AbortController() : undefined;
+  const abortTry = () => tryController?.abort();
+  route.controller?.signal.addEventListener('abort', abortTry, { once: true });
+  const perTryMs = plan.policy.perTryTimeoutMs;
+  const tryTimer =
+    perTryMs !== undefined
+      ? setTimeout(() => {
+          route.reasons.perTry = true;
+          tryController?.abort();
+        }, perTryMs)
+      : undefined;
+  let retryStatus = false;
+  try {
+    const { path, method, headers, body } = plan;
+    await plan.pool.stream(
+      { path, method, headers, body, signal: tryController?.signal },
+      ({ statusCode, headers: upstreamHeaders }) => {
+        clearTimeout(tryTimer);
+        if (retriesLeft && plan.idempotent && plan.policy.retriableStatus(statusCode)) {
+          retryStatus = true;
+          return discard();
+        }
+        return plan.answer(statusCode, upstreamHeaders);
+      },
+    );
+    return retryStatus ? TRY_RETRY_STATUS : TRY_ANSWERED;
+  } catch (error) {
+    clearTimeout(tryTimer);
+    return { kind: 'failed', error };
+  } finally {
+    route.controller?.signal.removeEventListener('abort', abortTry);
+  }
+}
+
+function isRetriable(kind: FailureKind, policy: RetryPolicy, idempotent: boolean): boolean {
+  if (kind === 'per-try-timeout') return true;
+  if (kind === 'connect') return policy.onConnectFailure;
+  return kind === 'reset' && (policy.onReset || (policy.onConnectFailure && idempotent));
+}
+
+/** What a failed try leads to: an outcome, or undefined to try again (after the back-off). */
+async function afterFailure(
+  plan: ForwardPlan,
+  error: unknown,
+  route: RouteTimer,
+  retriesLeft: boolean,
+  attempt: number,
+): Promise<Outcome | undefined> {
+  const { res } = plan;
+  if (res.headersSent || res.destroyed) {
+    // Failed after the answer started (or the client left): all that can be done is cut the stream.
+    res.destroy();
+    if (route.reasons.timeout) return { kind: 'cut', flag: 'UT' };
+    return { kind: 'cut', flag: res.writableFinished ? undefined : 'DC' };
+  }
+  const kind = classifyError(error, route.reasons);
+  if (kind === 'timeout') return { kind, retried: false, error };
+  if (retriesLeft && isRetriable(kind, plan.policy, plan.idempotent)) {
+    await sleep(backoffMs(attempt + 1));
+    return route.reasons.timeout ? { kind: 'timeout', retried: false, error } : undefined;
+  }
+  return { kind, retried: attempt > 0, error };
+}
+
+/** Tries the request until an answer is kept, the retries run out or the route times out. */
+export async function forwardWithRetries(plan: ForwardPlan): Promise<Outcome> {
+  // A streamed body may be partly consumed by a failed try, so only bodyless or buffered requests retry.
+  const replayable = plan.body === undefined || Buffer.isBuffer(plan.body);
+  const route = startRouteTimer(plan);
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const retriesLeft = attempt < plan.policy.attempts && replayable;
+      const result = await tryOnce(plan, route, retriesLeft);
+      if (result.kind === 'answered') return ANSWERED;
+      if (result.kind === 'retry-status') {
+        await sleep(backoffMs(attempt + 1));
+        continue;
+      }
+      const outcome = await afterFailure(plan, result.error, route, retriesLeft, attempt);
+      if (outcome) return outcome;
+    }
+  } finally {
+    clearTimeout(route.timer);
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The `/__mesh` admin endpoint: GET answers the routing state, PUT switches to an overlay or a split. A bad
+ * request (or a split, overlay or VirtualService the mesh rejects) is an InputError and answers with its status;
+ * anything else is 500.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { InputError, type VirtualService } from '@movies/mesh';
+import { z } from 'zod';
+import { readBody, sendJson } from './http-io.js';
+import type { RoutingTable } from './routing-table.js';
+import type { TrafficCounters, TrafficSnapshot } from './traffic-counters.js';
+import type { UpstreamMap } from './upstreams.js';
+
+export const MESH_PATH = '/__mesh';
+const MAX_MESH_BODY = 16 * 1024;
+
+export interface MeshState {
+  source: string;
+  overlay: string | undefined;
+  via: RoutingTable['via'];
+  weights: Record<string, number>;
+  rules: RoutingTable['rules'];
+  /** Requests forwarded per destination since `countsSince` (the last switch, or start). */
+  counts: Record<string, number>;
+  countsSince: string;
+  stats: RoutingTable['stats'];
+  upstreams: UpstreamMap;
+  updatedAt: string;
+  /** The routing table itself, so clients can work out the split for any request (headers included). */
+  virtualServices: readonly VirtualService[];
+  /** Subsets a split may name (the DestinationRule's, else those with an upstream), e.g. ["v1", "v2"]. */
+  subsets: string[];
+  /** Live counts of all traffic through the gateway per subset (see traffic-counters.ts). */
+  traffic: TrafficSnapshot;
+}
+
+export function toState(table: RoutingTable, upstreams: UpstreamMap, traffic: TrafficCounters): MeshState {
+  return {
+    source: table.source,
+    overlay: table.overlay,
+    via: table.via,
+    weights: table.weights,
+    rules: table.rules,
+    counts: { ...table.counts },
+    countsSince: table.updatedAt.toISOString(),
+    stats: { ...table.stats },
+    upstreams,
+    updatedAt: table.updatedAt.toISOString(),
+    virtualServices: table.virtualServices,
+    subsets: table.subsets,
+    traffic: traffic.snapshot(),
+  };
+}
+
+/** True for "/__mesh" and "/__mesh?…". */
+export function isMeshPath(path: string): boolean {
+  return path === MESH_PATH || path.startsWith(`${MESH_PATH}?`);
+}
+
+export interface MeshAdmin {
+  state(): MeshState;
+  useOverlay(name: string): Promise<MeshState>;
+  useWeights(weights: Record<string, number>): Promise<MeshState>;
+}
+
+const meshRequestSchema = z.union([
+  z.object({ overlay: z.string().min(1) }).strict(),
+  z.object({ weights: z.record(z.string(), z.number()) }).strict(),
+]);
+
+const meshRequestHelp = 'send {"overlay": "<name under k8s/overlays>"} or {"weights": {"v1": 80, "v2": 20}}';
+
+async function readMeshRequest(req: IncomingMessage): Promise<z.infer<typeof meshRequestSchema>> {
+  const text = (await readBody(req, MAX_MESH_BODY)).toString('utf8');
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new InputError(`body is not JSON: ${meshRequestHelp}`);
+  }
+  const parsed = meshRequestSchema.safeParse(body);
+  if (!parsed.success) throw new InputError(`unexpected body ${text.slice(0, 200)}: ${meshRequestHelp}`);
+  return parsed.data;
+}
+
+export async function handleMesh(admin: MeshAdmin, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    sendJson(res, 200, admin.state(), { 'access-control-allow-origin': '*' });
+    return;
+  }
+  if (req.method !== 'PUT') {
+    sendJson(
+      res,
+      405,
+      { error: { code: 'method_not_allowed', message: `${req.method} ${MESH_PATH}: use GET or PUT` } },
+      { allow: 'GET, HEAD, PUT' },
+    );
+    return;
+  }
+  try {
+    const request = await readMeshRequest(req);
+    const state = await ('overlay' in request
+      ? admin.useOverlay(request.overlay)
+      : admin.useWeights(request.weights));
+    sendJson(res, 200, state);
+  } catch (error) {
+    const status = error instanceof InputError ? error.status : 500;
+    sendJson(res, status, {
+      error: { code: status < 500 ? 'bad_request' : 'internal', message: (error as Error).message },
+    });
+  }
+}

@@ -1,0 +1,30 @@
+/** Test support shared by the mesh and analyzer suites (imported as '@movies/mesh/testing'). */
+import { loadOverlay, parseManifests, renderOverlay } from './overlays.js';
+
+/** Memoised real `kubectl kustomize` renders: several test files read the same overlays. */
+const renders = new Map<string, Promise<Array<Record<string, unknown>>>>();
+
+export function renderedObjects(overlay: string): Promise<Array<Record<string, unknown>>> {
+  let pending = renders.get(overlay);
+  if (!pending) {
+    pending = renderOverlay(overlay, { kubectl: '/usr/bin/kubectl' }).then(({ yaml }) =>
+      parseManifests(yaml, `k8s/overlays/${overlay}`),
+    );
+    renders.set(overlay, pending);
+  }
+  return pending.then((objects) => structuredClone(objects));
+}
+
+export { loadOverlay };
+
+export function findObject(
+  objects: ReadonlyArray<Record<string, unknown>>,
+  kind: string,
+  name: string,
+): Record<string, unknown> {
+  const found = objects.find(
+    (object) => object.kind === kind && (object.metadata as { name?: string } | undefined)?.name === name,
+  );
+  if (!found) throw new Error(`no ${kind} ${name}`);
+  return found;
+}
