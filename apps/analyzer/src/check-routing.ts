@@ -3,6 +3,7 @@
  * module (@movies/mesh); HTTPRoutes are first turned into VirtualServices by its http-route.ts.
  */
 import {
+  formatSplit,
   type HttpRoute,
   httpRouteToVirtualService,
   isHttpRoute,
@@ -256,12 +257,6 @@ export function ingressTables(tables: readonly RouteTable[]): RouteTable[] {
 function versionKey(objects: readonly Manifest[], table: RouteTable, key: string): string {
   const service = serviceForHost(objects, key, table.namespace);
   return service?.spec.selector?.version ?? key;
-}
-
-function formatSplit(split: Record<string, number>): string {
-  return Object.entries(split)
-    .map(([version, percent]) => `${version} ${Number(percent.toFixed(2))} %`)
-    .join(', ');
 }
 
 /**

@@ -9,7 +9,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { listOverlays, type RenderOptions, type VirtualService } from '@movies/mesh';
+import { formatSplit, listOverlays, type RenderOptions, type VirtualService } from '@movies/mesh';
 import { type AccessLogSink, stdoutSink } from './access-log.js';
 import { sendText } from './http-io.js';
 import { handleMesh, isMeshPath, type MeshAdmin, type MeshState, toState } from './mesh-admin.js';
@@ -67,10 +67,7 @@ export interface Gateway {
 const CLOSE_GRACE_MS = 5000;
 
 function describeSplit(table: RoutingTable): string {
-  const split = Object.entries(table.weights)
-    .map(([subset, weight]) => `${subset} ${Number(weight.toFixed(2))} %`)
-    .join(', ');
-  return split || 'no /api/ route';
+  return formatSplit(table.weights) || 'no /api/ route';
 }
 
 function accessLogOf(option: GatewayOptions['accessLog']): AccessLogSink | undefined {

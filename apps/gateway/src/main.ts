@@ -2,6 +2,7 @@
  * `pnpm dev` entry of the local gateway: reads the environment (TRAFFIC, GATEWAY_PORT, …), routes by the chosen
  * overlay and closes gracefully on SIGTERM/SIGINT.
  */
+import { formatSplit } from '@movies/mesh';
 import { ConfigError, loadConfig } from './config.js';
 import { startGateway } from './gateway.js';
 
@@ -32,9 +33,7 @@ async function main(): Promise<void> {
   const state = gateway.state();
   const shownHost = ['127.0.0.1', '0.0.0.0', '::', '::1'].includes(config.host) ? 'localhost' : config.host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${gateway.port}`;
-  const split = Object.entries(state.weights)
-    .map(([subset, weight]) => `${subset} ${Number(weight.toFixed(2))} %`)
-    .join(', ');
+  const split = formatSplit(state.weights);
   // The traffic CLI finds the gateway on localhost:8080 by itself; any other address has to be passed on.
   const traffic = url === 'http://localhost:8080' ? 'pnpm traffic' : `GATEWAY_URL=${url} pnpm traffic`;
   const via = state.via === 'kubectl' ? 'kubectl kustomize' : `k8s/rendered/${state.overlay}.yaml`;

@@ -6,17 +6,6 @@
 import { type BackendProcess, freePort, startBackend, type Version } from '@movies/testkit';
 import { type Gateway, type GatewayOptions, startGateway } from './gateway.js';
 
-// The launcher lives in the kit; these stay importable from here for suites that still do.
-export {
-  type BackendOptions,
-  type BackendProcess,
-  catalogueOf,
-  ensureBackendBuilt,
-  freePort,
-  startBackend,
-  type Version,
-} from '@movies/testkit';
-
 export interface LocalStackOptions {
   /** Overlay under k8s/overlays. Default "80-20". */
   overlay?: string;

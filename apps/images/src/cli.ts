@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
+import { type BaseImageMode, baseImageModes } from './base-images.js';
 import { formatMegabytes } from './build.js';
 import { detectEngine, parseEngineName } from './engine.js';
 import { buildAll } from './images.js';
 import { type ImageName, imageNames } from './kustomize-images.js';
 import { consoleReporter } from './progress.js';
-import { type BaseImageMode, baseImageModes } from './stand-ins.js';
 
 const usage = `Usage: pnpm images [options]
 

@@ -2,12 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from '@movies/cli-kit';
+import { type BaseImageMode, type BaseImageStatus, ensureBaseImages } from './base-images.js';
 import { type BuildResult, buildImage } from './build.js';
 import { baseImages, type ImageSpec, imageSpecs } from './dockerfiles.js';
 import type { Engine } from './engine.js';
 import { type ImageName, readImageReferences } from './kustomize-images.js';
 import type { Reporter } from './progress.js';
-import { type BaseImageMode, type BaseImageStatus, ensureBaseImages } from './stand-ins.js';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 

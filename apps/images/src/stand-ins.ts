@@ -34,7 +34,7 @@ export interface StandInContext {
   reporter: Reporter;
 }
 
-interface StandIn {
+export interface StandIn {
   /** Fully qualified reference, as a pull would have stored it. */
   reference: string;
   build(context: StandInContext): Promise<void>;
@@ -92,7 +92,7 @@ export async function imageExists(engine: Engine, reference: string): Promise<bo
   return result.code === 0;
 }
 
-async function isStandIn(engine: Engine, reference: string): Promise<boolean> {
+export async function isStandIn(engine: Engine, reference: string): Promise<boolean> {
   const result = await run(engine.program, [
     'image',
     'inspect',
@@ -357,65 +357,7 @@ const nginxStandIn: StandIn = {
   },
 };
 
-const standIns: readonly StandIn[] = [nodeStandIn, nginxStandIn];
-
-/**
- * How a missing base image is obtained (an image already present locally is always used as it is):
- * auto: pull, and build a stand-in when the pull fails; stand-in: build a stand-in, never pull;
- * pull: pull, and fail when that fails.
- */
-export type BaseImageMode = 'auto' | 'stand-in' | 'pull';
-export const baseImageModes: readonly BaseImageMode[] = ['auto', 'stand-in', 'pull'];
-
-export interface BaseImageStatus {
-  image: string;
-  reference: string;
-  /** present: found locally (real or an earlier stand-in); built: stand-in built now; pulled: fetched now. */
-  status: 'present' | 'built' | 'pulled';
-  standIn: boolean;
-}
-
-export interface EnsureOptions {
-  cacheDir?: string;
-  reporter: Reporter;
-  mode?: BaseImageMode;
-}
-
-/** Makes every base image available locally so the builds can run with --pull=never. */
-export async function ensureBaseImages(
-  engine: Engine,
-  images: readonly string[],
-  options: EnsureOptions,
-): Promise<BaseImageStatus[]> {
-  const mode = options.mode ?? 'auto';
-  const cacheDir = options.cacheDir ?? defaultCacheDir();
-  const statuses: BaseImageStatus[] = [];
-  let mirror: string | undefined;
-  for (const image of images) {
-    const reference = qualifyImageName(image);
-    if (await imageExists(engine, reference)) {
-      statuses.push({ image, reference, status: 'present', standIn: await isStandIn(engine, reference) });
-      continue;
-    }
-    if (mode !== 'stand-in') {
-      options.reporter.info(`[base] pulling ${reference}`);
-      const pulled = await run(engine.program, ['pull', reference]);
-      if (pulled.code === 0) {
-        statuses.push({ image, reference, status: 'pulled', standIn: false });
-        continue;
-      }
-      const reason = pulled.stderr.trim().split('\n').at(-1) ?? '';
-      if (mode === 'pull') throw new Error(`cannot pull ${reference}: ${reason}`);
-      options.reporter.info(`[base] cannot pull ${reference} (${reason}); building a local stand-in`);
-    }
-    const standIn = standIns.find((candidate) => candidate.reference === reference);
-    if (!standIn)
-      throw new Error(`no stand-in recipe for base image ${image}: pull it, or add one in stand-ins.ts`);
-    mirror ??= await debianMirror();
-    const started = Date.now();
-    await standIn.build({ engine, cacheDir, mirror, reporter: options.reporter });
-    options.reporter.info(`[stand-in] ${reference} built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    statuses.push({ image, reference, status: 'built', standIn: true });
-  }
-  return statuses;
+/** The recipes, by the base image each stands in for. */
+export function standInFor(reference: string): StandIn | undefined {
+  return [nodeStandIn, nginxStandIn].find((candidate) => candidate.reference === reference);
 }
