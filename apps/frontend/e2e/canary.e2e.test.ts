@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type LocalStack, startLocalStack } from '@movies/gateway/testing';
+import { seededRandom } from '@movies/mesh/random';
 import { waitFor } from '@movies/testkit';
 import { type Browser, type BrowserContext, chromium, type Page, type Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,18 +25,6 @@ const pixel = Buffer.from(
 
 /** The main content's API call on each page (home feed, grid, detail): what the header badge must name. */
 const mainContent = /^\/api\/(home|movies|movies\/\d+)$/;
-
-/** Seeded choices (mulberry32), so a run's card clicks are the same every time. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Visitor = {
   context: BrowserContext;
@@ -128,7 +117,8 @@ describe.runIf(browserGate.run)(
 
     it('30 card clicks over 10 fresh visitors at 80-20: no "Movie not found", and the badge always names the main content’s version', async () => {
       await switchTo('80-20');
-      const random = seeded(20_240_611);
+      // Seeded choices, so a run's card clicks are the same every time.
+      const random = seededRandom(20_240_611);
       const landed: Record<string, number> = {};
       let notFound = 0;
       let clicks = 0;

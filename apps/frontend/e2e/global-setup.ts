@@ -1,4 +1,4 @@
-import { ensureBackendBuilt } from '@movies/gateway/testing';
+import { ensureBackendBuilt } from '@movies/testkit';
 import { ensureFrontendBuild } from './harness/builds';
 import { browserGate } from './harness/chromium';
 import { chromiumPath } from './harness/paths';

@@ -16,9 +16,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { freePort, startBackend } from '@movies/testkit';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
-import { freePort, startBackend } from '../src/testing.js';
 
 const CONNECTIONS = 50;
 const FIXED_RATE = 1000;

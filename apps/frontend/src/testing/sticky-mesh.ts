@@ -1,3 +1,4 @@
+import { seededRandom } from '@movies/mesh/random';
 import { HttpResponse, http } from 'msw';
 import { pinCookie, writePin } from '../lib/visitor-pin';
 import { backendHandlers } from './backend-handlers';
@@ -33,18 +34,6 @@ export type StickyMesh = {
     endedAt: number;
   }>;
 };
-
-/** mulberry32: a small seeded generator, so draws are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function documentPin(): string | null {
   const match = document.cookie.match(new RegExp(`(?:^|;\\s*)${pinCookie}=([^;]*)`));

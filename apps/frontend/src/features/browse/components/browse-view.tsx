@@ -3,11 +3,13 @@ import { CatalogueTag } from '../../../components/catalogue-tag';
 import { MovieGrid } from '../../../components/movie-grid';
 import { EmptyState, ErrorState, Loading } from '../../../components/query-states';
 import { getGenres } from '../../../lib/genres';
-import { useApiQuery } from '../../../lib/use-api-query';
+import { type QueryResult, useApiQuery } from '../../../lib/use-api-query';
 import { useDebouncedValue } from '../../../lib/use-debounced-value';
 import { useDocumentTitle } from '../../../lib/use-document-title';
+import type { Movie, Paged } from '../../../types/api';
 import { getMovies, perPage } from '../api/get-movies';
 import {
+  type BrowseParams,
   defaultSort,
   maxQueryLength,
   type SortKey,
@@ -127,6 +129,25 @@ export function BrowseView() {
       </search>
       <ActiveFilters params={params} genreName={genreName} />
 
+      <BrowseResults movies={movies} params={params} genreName={genreName} title={title} hrefFor={hrefFor} />
+    </div>
+  );
+}
+
+type MoviesQuery = QueryResult<Paged<Movie>>;
+
+interface BrowseResultsProps {
+  movies: MoviesQuery;
+  params: BrowseParams;
+  genreName: string | undefined;
+  title: string;
+  hrefFor: (page: number) => string;
+}
+
+/** The movies of the current query: loading, an error, none matching, or a page of them with pagination. */
+function BrowseResults({ movies, params, genreName, title, hrefFor }: BrowseResultsProps) {
+  return (
+    <>
       {movies.status === 'loading' && <Loading isSlow={movies.isSlow} skeletonCount={perPage} />}
       {movies.status === 'error' && (
         <ErrorState error={movies.error} onRetry={movies.retry} title="Movies could not be loaded" />
@@ -149,6 +170,6 @@ export function BrowseView() {
             <Pagination page={movies.data.page} totalPages={movies.data.total_pages} hrefFor={hrefFor} />
           </>
         ))}
-    </div>
+    </>
   );
 }

@@ -5,8 +5,16 @@ import { catalogueLabel } from '../../../lib/catalogue';
 import { getGenres } from '../../../lib/genres';
 import { useApiQuery } from '../../../lib/use-api-query';
 import { useDocumentTitle } from '../../../lib/use-document-title';
+import type { ServedBy } from '../../../types/api';
 import { getMovie } from '../api/get-movie';
 import { MovieDetails } from './movie-details';
+
+/** Why there is no movie: the id is not one, or the catalogue that answered has no such movie. */
+function notFoundText(rawId: string, id: number | null, servedBy: ServedBy | null): string {
+  if (id === null) return `“${rawId}” is not a movie id.`;
+  const by = servedBy?.version ? ` served by ${servedBy.version}` : '';
+  return `The ${catalogueLabel(servedBy)} catalogue${by} has no movie ${id}. Each version serves its own catalogue, so a film of the other one is not found here.`;
+}
 
 export function MovieDetailView() {
   const { id: rawId = '' } = useParams();
@@ -24,11 +32,7 @@ export function MovieDetailView() {
     const servedBy = movie.status === 'error' ? movie.error.servedBy : null;
     return (
       <NotFoundState title="Movie not found" onRetry={id === null ? undefined : movie.retry}>
-        <p>
-          {id === null
-            ? `“${rawId}” is not a movie id.`
-            : `The ${catalogueLabel(servedBy)} catalogue${servedBy?.version ? ` served by ${servedBy.version}` : ''} has no movie ${id}. Each version serves its own catalogue, so a film of the other one is not found here.`}
-        </p>
+        <p>{notFoundText(rawId, id, servedBy)}</p>
       </NotFoundState>
     );
   }

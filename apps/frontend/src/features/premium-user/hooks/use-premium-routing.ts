@@ -1,3 +1,4 @@
+import { formatSplit } from '@movies/mesh/split-format';
 import { useEffect } from 'react';
 import { useMainContent } from '../../../lib/backend-version-store';
 import { createStore, useStore } from '../../../lib/create-store';
@@ -44,8 +45,6 @@ export function usePremiumRouting(): PremiumRouting {
   if (mesh === undefined) return { state: 'unchecked' };
   if (mesh === null) return { state: 'unknown', answeredBy };
   if (mesh.premiumRoute) return { state: 'on', subset: mesh.premiumRoute.subset, source: mesh.source };
-  const split = Object.entries(mesh.weights)
-    .map(([version, weight]) => `${version} ${weight} %`)
-    .join(', ');
+  const split = formatSplit(mesh.weights);
   return { state: 'off', source: mesh.source, split, answeredBy };
 }

@@ -1,9 +1,10 @@
+import { formatPercent, formatSplit } from '@movies/mesh/split-format';
 import { versionColour } from '../lib/version-colours';
 
 export type SplitPart = { version: string; percent: number };
 
 const describe = (parts: readonly SplitPart[]) =>
-  parts.map((part) => `${part.version} ${part.percent} %`).join(', ');
+  formatSplit(Object.fromEntries(parts.map((part) => [part.version, part.percent])));
 
 /** One large horizontal bar of shares per version, with its own caption. */
 export function SplitBar({
@@ -40,7 +41,7 @@ export function SplitBar({
                 }}
               >
                 {/* Hidden by a container query when the segment is too narrow for it; the legend has it too. */}
-                <span className="split-bar__value">{`${part.version} ${part.percent} %`}</span>
+                <span className="split-bar__value">{`${part.version} ${formatPercent(part.percent)}`}</span>
               </span>
             ))}
         </div>

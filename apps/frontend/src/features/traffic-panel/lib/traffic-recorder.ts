@@ -1,3 +1,4 @@
+import { percentile as nearestRank } from '@movies/mesh/stats';
 import type { SubsetCounts } from '../../../lib/mesh-status';
 
 /** One request sent by the traffic panel. `version` is null when no version is known (no backend answered). */
@@ -17,11 +18,9 @@ export type TrafficSnapshot = {
   p99: number | null;
 };
 
-/** Nearest-rank percentile of an ascending array (p in 0..100); null when empty. */
+/** The mesh's nearest-rank percentile of an ascending array (p in 0..100), null (not undefined) when empty. */
 export function percentile(sortedAscending: readonly number[], p: number): number | null {
-  if (sortedAscending.length === 0) return null;
-  const rank = Math.ceil((p / 100) * sortedAscending.length);
-  return sortedAscending[Math.min(sortedAscending.length, Math.max(1, rank)) - 1] ?? null;
+  return nearestRank(sortedAscending, p) ?? null;
 }
 
 /** Counts the panel's own requests per version (with errors) and keeps a bounded window of latencies. */

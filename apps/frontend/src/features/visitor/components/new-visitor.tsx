@@ -1,3 +1,4 @@
+import { formatPercent, formatSplit } from '@movies/mesh/split-format';
 import { versionLabel } from '../../../lib/backend-version-store';
 import { createStore, useStore } from '../../../lib/create-store';
 import { type Draw, drawNewVisitor } from '../api/draw-visitor';
@@ -29,15 +30,11 @@ export function NewVisitorButton() {
 function landedText(draw: Extract<Draw, { status: 'landed' }>): string {
   const where = versionLabel(draw.version, draw.catalogue);
   const share = draw.weights?.[draw.version];
-  const split = draw.weights
-    ? Object.entries(draw.weights)
-        .map(([version, weight]) => `${version} ${weight} %`)
-        .join(', ')
-    : '';
+  const split = draw.weights ? formatSplit(draw.weights) : '';
   const odds =
     share === undefined
       ? 'The configured split is not visible from here (no /__mesh: on a cluster, see Kiali or the Grafana dashboard).'
-      : `${share} % of new visitors land there (the gateway’s split${draw.source ? ` ${draw.source}` : ''}: ${split}).`;
+      : `${formatPercent(share)} of new visitors land there (the gateway’s split${draw.source ? ` ${draw.source}` : ''}: ${split}).`;
   const stickiness = draw.pinned
     ? 'The movie-version cookie keeps you there while its weight is above 0.'
     : 'No movie-version cookie came back, so every request is drawn again (sticky sessions are off).';
