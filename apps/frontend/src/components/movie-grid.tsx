@@ -4,7 +4,10 @@ import { MovieCard } from './movie-card';
 
 export const firstGridMark = 'first-movie-grid';
 
-/** How wide a card's poster is drawn (app/styles/catalogue.css): two per row on a phone, ~160–200 px on wider screens. */
+/**
+ * How wide a card's poster is drawn (app/styles/catalogue.css): two per row on a phone, ~160–200 px on wider
+ * screens.
+ */
 const cardSizes = {
   grid: '(max-width: 640px) 45vw, 200px',
   row: '(max-width: 640px) 40vw, 170px',

@@ -28,7 +28,8 @@ export function BrowseView() {
   const genreId = useId();
   const sortId = useId();
   const panelId = useId();
-  // On a phone the genre and sort fields fold away behind one button (app/styles/browse.css shows them on wider screens).
+  // On a phone the genre and sort fields fold away behind one button (app/styles/browse.css shows them on
+  // wider screens).
   const [filtersOpen, setFiltersOpen] = useState(false);
   const [text, setText] = useState(params.q);
   const debouncedText = useDebouncedValue(text, searchDebounceMs);
