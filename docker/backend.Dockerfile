@@ -1,7 +1,7 @@
 # movie-backend: the one Express image, deployed as v1 (DATA_DIR=bollywood-data) and v2 (DATA_DIR=hollywood-data).
 # Build from the repository root:  docker build -f docker/backend.Dockerfile -t movie-backend:0.1.0 .
 
-# ---- build: install with the frozen lockfile, compile, then deploy the backend alone with prod deps only ----
+# ---- build: install with the frozen lockfile, bundle, then deploy the backend alone with prod deps only ----
 FROM node:24-bookworm-slim AS build
 ENV PNPM_VERSION=12.4.2 \
     CI=true
@@ -12,10 +12,12 @@ COPY pnpm-lock.yaml pnpm-workspace.yaml ./
 RUN --mount=type=cache,id=movies-pnpm-store,target=/pnpm/store pnpm fetch --store-dir /pnpm/store
 COPY package.json tsconfig.base.json ./
 COPY apps/backend/package.json apps/backend/
-# The workspace root is included (-w) for the TypeScript toolchain the backend build uses.
+# The API's schemas (@movies/contracts) are bundled into dist/server.js by the build; nothing else of packages/ is.
+COPY packages/contracts/package.json packages/contracts/
 RUN --mount=type=cache,id=movies-pnpm-store,target=/pnpm/store \
     pnpm install --frozen-lockfile --offline --store-dir /pnpm/store --filter @movies/backend... --workspace-root
 COPY apps/backend apps/backend
+COPY packages/contracts/src packages/contracts/src
 RUN pnpm --filter @movies/backend build
 # The runtime tree in one directory, so the runtime stage copies it in a single layer: production
 # node_modules from the deploy, plus dist/ and data/ side by side (the server finds

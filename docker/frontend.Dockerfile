@@ -12,12 +12,15 @@ COPY pnpm-lock.yaml pnpm-workspace.yaml ./
 RUN --mount=type=cache,id=movies-pnpm-store,target=/pnpm/store pnpm fetch --store-dir /pnpm/store
 COPY package.json tsconfig.base.json ./
 COPY apps/frontend/package.json apps/frontend/
-# The UI bundles the pure split-format and stats modules of @movies/mesh (one home for them).
+# The UI bundles the pure split-format and stats modules of @movies/mesh (one home for them) and the API and
+# /__mesh schemas of @movies/contracts.
 COPY packages/mesh/package.json packages/mesh/
+COPY packages/contracts/package.json packages/contracts/
 RUN --mount=type=cache,id=movies-pnpm-store,target=/pnpm/store \
     pnpm install --frozen-lockfile --offline --store-dir /pnpm/store --filter @movies/frontend... --workspace-root
 COPY apps/frontend apps/frontend
 COPY packages/mesh/src packages/mesh/src
+COPY packages/contracts/src packages/contracts/src
 RUN pnpm --filter @movies/frontend build
 
 # ---- runtime: static files + nginx, nothing else ----

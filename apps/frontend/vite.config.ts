@@ -72,6 +72,11 @@ export default defineConfig(({ mode }) => ({
               name: 'vendor',
               test: /[\\/]node_modules[\\/](react|react-dom|scheduler|react-router|axios)[\\/]/,
             },
+            {
+              // zod parses the local gateway's /__mesh, loaded with it on first use; a cluster's pages never need it.
+              name: 'mesh-parser',
+              test: /[\\/]node_modules[\\/]zod[\\/]/,
+            },
           ],
         },
       },

@@ -1,12 +1,11 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
+import { testReport } from '../../vitest.shared.js';
 
 export default defineConfig({
   plugins: [react()],
   test: {
-    // The JSON report feeds `pnpm test` (packages/testkit/src/run-checks.ts), which prints CI's summary line.
-    reporters: ['default', 'json'],
-    outputFile: { json: '.test-results/vitest.json' },
+    ...testReport,
     projects: [
       {
         extends: true,

@@ -1,10 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { packageConfig } from '../../vitest.shared.js';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // The JSON report feeds `pnpm test` (packages/testkit/src/run-checks.ts), which prints CI's summary line.
-    reporters: ['default', 'json'],
-    outputFile: { json: '.test-results/vitest.json' },
-  },
-});
+export default packageConfig();

@@ -1,20 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { overlaysDir } from '@movies/mesh';
+import { EXPECTED_OVERLAYS } from '@movies/mesh/testing';
 import { describe, expect, it } from 'vitest';
 import { analyzeOverlay, CHECKS, formatFinding } from '../src/index.js';
-
-const EXPECTED_OVERLAYS = [
-  '100-0',
-  '80-20',
-  '50-50',
-  '0-100',
-  'fault-injection',
-  'gateway-api',
-  'header-routing',
-  'mirroring',
-  'mtls-strict',
-];
 
 describe('k8s overlays', () => {
   it.each(EXPECTED_OVERLAYS)(

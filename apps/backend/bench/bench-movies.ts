@@ -8,11 +8,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { freePort, waitForHttp } from '@movies/testkit';
 import autocannon from 'autocannon';
 
 const BACKEND_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -48,31 +47,7 @@ app.get('/movies', (req, res) => res.type(process.env.BODY_TYPE).send(body));
 app.listen(Number(process.env.PORT), '127.0.0.1');
 `;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not come up`);
-    await sleep(100);
-  }
-}
+const READY_TIMEOUT_MS = 30_000;
 
 interface Measurement {
   name: string;
@@ -130,7 +105,7 @@ async function main(): Promise<void> {
     });
     children.push(backend);
     const backendUrl = `http://127.0.0.1:${backendPort}`;
-    await waitUntilUp(`${backendUrl}/readyz`, backend);
+    await waitForHttp(`${backendUrl}/readyz`, { child: backend, timeoutMs: READY_TIMEOUT_MS });
 
     const sample = await fetch(`${backendUrl}${PATH}`);
     const body = Buffer.from(await sample.arrayBuffer());
@@ -152,7 +127,7 @@ async function main(): Promise<void> {
       });
       children.push(child);
       const url = `http://127.0.0.1:${port}`;
-      await waitUntilUp(`${url}${probePath}`, child);
+      await waitForHttp(`${url}${probePath}`, { child, timeoutMs: READY_TIMEOUT_MS });
       return url;
     };
     const bareUrl = await startSameBytesServer(BARE_SERVER, '/');

@@ -1,3 +1,4 @@
+import { CATALOGUE_HEADER, IDENTITY_HEADERS, VERSION_HEADER } from '@movies/contracts/names';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Catalogue } from './catalogue/catalogue.js';
@@ -23,7 +24,7 @@ export interface AppDeps {
   random?: () => number;
 }
 
-const EXPOSED_HEADERS = ['x-backend-version', 'x-catalogue', 'x-data-source', 'x-request-id'].join(', ');
+const EXPOSED_HEADERS = IDENTITY_HEADERS.join(', ');
 const ALLOWED_REQUEST_HEADERS = ['content-type', ...PROPAGATED_HEADERS].join(', ');
 const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
@@ -62,8 +63,8 @@ export function createApp(deps: AppDeps): Express {
 
   // First, so that every response — errors and 404s included — says which version and catalogue answered.
   const identityHeaders: [string, string][] = [
-    ['x-backend-version', config.serviceVersion],
-    ['x-catalogue', catalogue.name],
+    [VERSION_HEADER, config.serviceVersion],
+    [CATALOGUE_HEADER, catalogue.name],
     ['access-control-allow-origin', config.corsOrigin],
     ['access-control-expose-headers', EXPOSED_HEADERS],
     ['cache-control', 'no-store'],

@@ -4,12 +4,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { waitFor } from '@movies/testkit';
 import { type AppDeps, createApp } from '../src/app.js';
 import type { Catalogue } from '../src/catalogue/catalogue.js';
 import { loadCatalogue } from '../src/catalogue/load.js';
 import { Readiness } from '../src/health/health-router.js';
 import { BundledMovieSource, type MovieSource } from '../src/movies/movie-source.js';
 import { createLogger, type Logger } from '../src/observability/logger.js';
+import { TmdbClient, type TmdbClientOptions } from '../src/tmdb/tmdb-client.js';
+import { TmdbMovieSource } from '../src/tmdb/tmdb-movie-source.js';
+import { FAKE_V3_KEY } from './fake-tmdb-server.js';
 
 export const BACKEND_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const FIXTURES = path.join(BACKEND_ROOT, 'test', 'fixtures');
@@ -124,29 +128,39 @@ export function runServerProcess(env: Record<string, string>): {
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
+/** The port of the server's "listening" log line, or 0 while it has logged none. */
+function listeningPort(stdout: string): number {
+  const listening = stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      try {
+        return JSON.parse(line) as { msg?: string; port?: number };
+      } catch {
+        return {};
+      }
+    })
+    .find((line) => line.msg === 'listening');
+  return listening?.port ?? 0;
+}
+
+/** Runs src/server.ts on a port it picks itself (PORT=0) and resolves once it logs which one. */
 export async function startServer(env: Record<string, string>, timeoutMs = 20_000): Promise<RunningServer> {
   const proc = runServerProcess(env);
-  const deadline = Date.now() + timeoutMs;
-  let port: number | undefined;
-  while (port === undefined) {
-    const listening = proc
-      .stdout()
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => {
-        try {
-          return JSON.parse(line) as { msg?: string; port?: number };
-        } catch {
-          return {};
-        }
-      })
-      .find((line) => line.msg === 'listening');
-    if (listening?.port) port = listening.port;
-    else if (proc.child.exitCode !== null) throw new Error(`server exited early: ${proc.stderr()}`);
-    else if (Date.now() > deadline) {
-      proc.child.kill('SIGKILL');
-      throw new Error(`server did not start: ${proc.stderr()}`);
-    } else await new Promise((resolve) => setTimeout(resolve, 50));
+  let port = 0;
+  try {
+    await waitFor(
+      () => {
+        port = listeningPort(proc.stdout());
+        if (!port && proc.child.exitCode !== null) throw new Error(`server exited early: ${proc.stderr()}`);
+        return port > 0;
+      },
+      () => `the server to log "listening" (server did not start: ${proc.stderr()})`,
+      { timeoutMs },
+    );
+  } catch (error) {
+    proc.child.kill('SIGKILL');
+    throw error;
   }
   const stop = async () => {
     if (proc.child.exitCode === null && proc.child.signalCode === null) {
@@ -155,4 +169,24 @@ export async function startServer(env: Record<string, string>, timeoutMs = 20_00
     }
   };
   return { ...proc, port, url: `http://127.0.0.1:${port}`, stop };
+}
+
+export type TmdbAppOptions = Partial<TmdbClientOptions> & { catalogue?: Catalogue; serviceVersion?: string };
+
+/** The app in TMDB mode: a TMDB client for `baseUrl` (the fake TMDB server) with the bundled source as fallback. */
+export function tmdbAppOn(baseUrl: string, options: TmdbAppOptions = {}) {
+  const catalogue = options.catalogue ?? fixtureCatalogue('bollywood');
+  const log = memoryLogger();
+  const client = new TmdbClient({
+    apiKey: FAKE_V3_KEY,
+    baseUrl,
+    timeoutMs: 400,
+    cacheTtlMs: 60_000,
+    cacheMax: 100,
+    ...options,
+  });
+  const source = new TmdbMovieSource(client, catalogue, new BundledMovieSource(catalogue), log.logger);
+  const { app } = testApp({ catalogue, source, serviceVersion: options.serviceVersion });
+  const warnings = () => log.lines().filter((line) => line.level === 'warn');
+  return { app, log, warnings, client, catalogue };
 }

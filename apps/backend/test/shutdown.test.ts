@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from '@movies/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixtureDir, type RunningServer, startServer } from './helpers.js';
 
@@ -20,14 +20,6 @@ async function inFlight(server: RunningServer): Promise<number> {
   return Number(match?.[1] ?? 0) - 1;
 }
 
-async function waitFor(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
 describe('graceful shutdown of the real server process', () => {
   it('on SIGTERM turns /readyz 503, finishes every in-flight request, then exits 0 within the bound', async () => {
     const server = await start({
@@ -43,10 +35,12 @@ describe('graceful shutdown of the real server process', () => {
         body: (await res.json()) as { results: unknown[] },
       })),
     );
-    await waitFor(async () => (await inFlight(server)) >= 6, 10_000, 'six requests in flight');
+    await waitFor(async () => (await inFlight(server)) >= 6, 'six requests in flight', { timeoutMs: 10_000 });
 
     server.child.kill('SIGTERM');
-    await waitFor(async () => (await fetch(`${server.url}/readyz`)).status === 503, 5_000, 'readyz 503');
+    await waitFor(async () => (await fetch(`${server.url}/readyz`)).status === 503, 'readyz 503', {
+      timeoutMs: 5_000,
+    });
     // Liveness stays green while draining: the pod must not be restarted mid-drain.
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
 
@@ -71,7 +65,7 @@ describe('graceful shutdown of the real server process', () => {
       (res) => res.status,
       () => 'aborted',
     );
-    await waitFor(async () => (await inFlight(server)) >= 1, 10_000, 'a request in flight');
+    await waitFor(async () => (await inFlight(server)) >= 1, 'a request in flight', { timeoutMs: 10_000 });
     server.child.kill('SIGTERM');
     const { code } = await server.exited;
     // The bound, not the 60 s request, ended the process: the request was cut off and the bound was logged.

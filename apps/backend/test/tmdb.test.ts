@@ -1,11 +1,8 @@
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Catalogue } from '../src/catalogue/catalogue.js';
 import { loadFacts } from '../src/catalogue/facts.js';
 import { loadCatalogue } from '../src/catalogue/load.js';
-import { BundledMovieSource } from '../src/movies/movie-source.js';
-import { isV4Token, TmdbClient, type TmdbClientOptions } from '../src/tmdb/tmdb-client.js';
-import { TmdbMovieSource } from '../src/tmdb/tmdb-movie-source.js';
+import { isV4Token } from '../src/tmdb/tmdb-client.js';
 import {
   FAKE_V3_KEY,
   FAKE_V4_TOKEN,
@@ -13,7 +10,7 @@ import {
   type FakeTmdbMode,
   startFakeTmdb,
 } from './fake-tmdb-server.js';
-import { fixtureCatalogue, memoryLogger, testApp } from './helpers.js';
+import { fixtureCatalogue, type TmdbAppOptions, tmdbAppOn } from './helpers.js';
 
 let fake: FakeTmdb;
 beforeAll(async () => {
@@ -29,24 +26,8 @@ beforeEach(() => {
   fake.films = null;
 });
 
-function tmdbApp(
-  options: Partial<TmdbClientOptions> & { catalogue?: Catalogue; serviceVersion?: string } = {},
-) {
-  const catalogue = options.catalogue ?? fixtureCatalogue('bollywood');
-  const log = memoryLogger();
-  const client = new TmdbClient({
-    apiKey: FAKE_V3_KEY,
-    baseUrl: fake.url,
-    timeoutMs: 400,
-    cacheTtlMs: 60_000,
-    cacheMax: 100,
-    ...options,
-  });
-  const source = new TmdbMovieSource(client, catalogue, new BundledMovieSource(catalogue), log.logger);
-  const { app } = testApp({ catalogue, source, serviceVersion: options.serviceVersion });
-  const warnings = () => log.lines().filter((line) => line.level === 'warn');
-  return { app, log, warnings, client };
-}
+/** The app in TMDB mode against the fake TMDB server. */
+const tmdbApp = (options: TmdbAppOptions = {}) => tmdbAppOn(fake.url, options);
 
 describe('TMDB mode, TMDB healthy', () => {
   it('lists Hindi-language movies live for v1', async () => {

@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MESH_PATH } from '@movies/contracts/names';
 import type { DevConfig } from './config.js';
 import type { PartSpec } from './part.js';
 
@@ -62,7 +63,7 @@ export function stackStages(config: DevConfig, env: NodeJS.ProcessEnv = process.
       MESH_UPSTREAM_V2: local(BACKEND_V2_PORT),
       MESH_UPSTREAM_FRONTEND: local(VITE_PORT),
     },
-    readyUrl: `${local(GATEWAY_PORT)}/__mesh`,
+    readyUrl: `${local(GATEWAY_PORT)}${MESH_PATH}`,
   };
   return [
     [backend('v1', BACKEND_V1_PORT, config, env), backend('v2', BACKEND_V2_PORT, config, env), ui],

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
-import { type BackendProcess, startBackend } from '@movies/testkit';
+import { type BackendProcess, startBackend } from '@movies/backend/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { byPopularity, readCatalogue, searchKey } from './harness/catalogues';

@@ -1,6 +1,7 @@
 import type { Locator } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CatalogueBrowser, layoutShift, movieIdOf, poll, screenshot } from './harness/catalogue-browser';
+import { describe, expect, it } from 'vitest';
+import { layoutShift, movieIdOf, poll, screenshot } from './harness/catalogue-browser';
+import { catalogueSession } from './harness/catalogue-session';
 import { browserGate } from './harness/chromium';
 import { backdropWidths, type FilmFact, parseImageUrl, posterWidths, readFacts } from './harness/tmdb-images';
 
@@ -33,12 +34,7 @@ function strayImageRequests(requests: string[], facts: Map<number, FilmFact>): s
 const blockedImageLine = /Failed to load resource: net::ERR_BLOCKED_BY_CLIENT/;
 
 describe.runIf(browserGate.run)('TMDB posters and backdrops in Chromium', () => {
-  const session = new CatalogueBrowser();
-  beforeAll(async () => {
-    browserGate.assertAvailable();
-    await session.start();
-  }, 180_000);
-  afterAll(() => session.stop());
+  const session = catalogueSession();
 
   it.each(catalogues)(
     '$version home: hero and row images load from the facts’ paths (fixture JPEG), CLS ≤ 0.1',

@@ -1,6 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CatalogueBrowser, movieIdOf, poll, screenshot } from './harness/catalogue-browser';
+import { describe, expect, it } from 'vitest';
+import { movieIdOf, poll, screenshot } from './harness/catalogue-browser';
+import { catalogueSession } from './harness/catalogue-session';
 import { browserGate } from './harness/chromium';
 
 /** Ancestors that clip the element's focus ring (outline + offset), by class name; [] when nothing clips it. */
@@ -50,12 +51,7 @@ async function scrollTo(page: Page, top: number) {
 }
 
 describe.runIf(browserGate.run)('the catalogue as a person expects it, in Chromium', () => {
-  const session = new CatalogueBrowser();
-  beforeAll(async () => {
-    browserGate.assertAvailable();
-    await session.start();
-  }, 180_000);
-  afterAll(() => session.stop());
+  const session = catalogueSession();
 
   it('home at 1366 px: each film once, rows fill the width, titles once, focus rings unclipped', async () => {
     const { page, problems } = await session.open('fixture');

@@ -1,4 +1,4 @@
-import { ensureBackendBuilt } from '@movies/testkit';
+import { ensureBackendBuilt } from '@movies/backend/testing';
 import { ensureFrontendBuild } from './harness/builds';
 import { browserGate } from './harness/chromium';
 import { chromiumPath } from './harness/paths';

@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { freePort, startBackend } from '@movies/testkit';
+import { startBackend } from '@movies/backend/testing';
+import { freePort } from '@movies/testkit';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
 

@@ -2,6 +2,7 @@
  * `pnpm dev` entry of the local gateway: reads the environment (TRAFFIC, GATEWAY_PORT, …), routes by the chosen
  * overlay and closes gracefully on SIGTERM/SIGINT.
  */
+import { MESH_PATH } from '@movies/contracts/names';
 import { formatSplit } from '@movies/mesh';
 import { ConfigError, loadConfig } from './config.js';
 import { startGateway } from './gateway.js';
@@ -39,12 +40,12 @@ async function main(): Promise<void> {
   const via = state.via === 'kubectl' ? 'kubectl kustomize' : `k8s/rendered/${state.overlay}.yaml`;
   process.stdout.write(
     [
-      `local mesh gateway: UI ${url}/  API ${url}/api/  routing state ${url}/__mesh`,
+      `local mesh gateway: UI ${url}/  API ${url}/api/  routing state ${url}${MESH_PATH}`,
       `routing: overlay ${state.source} (via ${via}), /api/ split ${split || 'none'}`,
       `upstreams: ${Object.entries(state.upstreams)
         .map(([key, origin]) => `${key} -> ${origin}`)
         .join(', ')}`,
-      `switch live: ${traffic} set 50-50 | ${traffic} set 95 5 | curl -X PUT ${url}/__mesh -d '{"overlay":"0-100"}'`,
+      `switch live: ${traffic} set 50-50 | ${traffic} set 95 5 | curl -X PUT ${url}${MESH_PATH} -d '{"overlay":"0-100"}'`,
       '',
     ].join('\n'),
   );

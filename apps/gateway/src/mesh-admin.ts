@@ -4,35 +4,22 @@
  * anything else is 500.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { InputError, type VirtualService } from '@movies/mesh';
-import { z } from 'zod';
+import {
+  type MeshState,
+  type MeshUpdate,
+  meshUpdateHelp,
+  meshUpdateSchema,
+} from '@movies/contracts/mesh-state';
+import { MESH_PATH } from '@movies/contracts/names';
+import { InputError } from '@movies/mesh';
 import { readBody, sendJson } from './http-io.js';
 import type { RoutingTable } from './routing-table.js';
-import type { TrafficCounters, TrafficSnapshot } from './traffic-counters.js';
+import type { TrafficCounters } from './traffic-counters.js';
 import type { UpstreamMap } from './upstreams.js';
 
-export const MESH_PATH = '/__mesh';
 const MAX_MESH_BODY = 16 * 1024;
 
-export interface MeshState {
-  source: string;
-  overlay: string | undefined;
-  via: RoutingTable['via'];
-  weights: Record<string, number>;
-  rules: RoutingTable['rules'];
-  /** Requests forwarded per destination since `countsSince` (the last switch, or start). */
-  counts: Record<string, number>;
-  countsSince: string;
-  stats: RoutingTable['stats'];
-  upstreams: UpstreamMap;
-  updatedAt: string;
-  /** The routing table itself, so clients can work out the split for any request (headers included). */
-  virtualServices: readonly VirtualService[];
-  /** Subsets a split may name (the DestinationRule's, else those with an upstream), e.g. ["v1", "v2"]. */
-  subsets: string[];
-  /** Live counts of all traffic through the gateway per subset (see traffic-counters.ts). */
-  traffic: TrafficSnapshot;
-}
+export { MESH_PATH, type MeshState };
 
 export function toState(table: RoutingTable, upstreams: UpstreamMap, traffic: TrafficCounters): MeshState {
   return {
@@ -46,7 +33,7 @@ export function toState(table: RoutingTable, upstreams: UpstreamMap, traffic: Tr
     stats: { ...table.stats },
     upstreams,
     updatedAt: table.updatedAt.toISOString(),
-    virtualServices: table.virtualServices,
+    virtualServices: [...table.virtualServices],
     subsets: table.subsets,
     traffic: traffic.snapshot(),
   };
@@ -63,23 +50,16 @@ export interface MeshAdmin {
   useWeights(weights: Record<string, number>): Promise<MeshState>;
 }
 
-const meshRequestSchema = z.union([
-  z.object({ overlay: z.string().min(1) }).strict(),
-  z.object({ weights: z.record(z.string(), z.number()) }).strict(),
-]);
-
-const meshRequestHelp = 'send {"overlay": "<name under k8s/overlays>"} or {"weights": {"v1": 80, "v2": 20}}';
-
-async function readMeshRequest(req: IncomingMessage): Promise<z.infer<typeof meshRequestSchema>> {
+async function readMeshRequest(req: IncomingMessage): Promise<MeshUpdate> {
   const text = (await readBody(req, MAX_MESH_BODY)).toString('utf8');
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    throw new InputError(`body is not JSON: ${meshRequestHelp}`);
+    throw new InputError(`body is not JSON: ${meshUpdateHelp}`);
   }
-  const parsed = meshRequestSchema.safeParse(body);
-  if (!parsed.success) throw new InputError(`unexpected body ${text.slice(0, 200)}: ${meshRequestHelp}`);
+  const parsed = meshUpdateSchema.safeParse(body);
+  if (!parsed.success) throw new InputError(`unexpected body ${text.slice(0, 200)}: ${meshUpdateHelp}`);
   return parsed.data;
 }
 

@@ -1,9 +1,10 @@
 /**
  * A real local mesh for tests and benchmarks: the BUILT backend, launched as v1 (Bollywood) and v2 (Hollywood) by
- * the test kit (@movies/testkit, which declares the backend build), plus an in-process gateway routed to them.
- * Nothing is mocked; every process and port is released by close().
+ * @movies/backend/testing (a declared devDependency, so the backend builds first), plus an in-process gateway
+ * routed to them. Nothing is mocked; every process and port is released by close().
  */
-import { type BackendProcess, freePort, startBackend, type Version } from '@movies/testkit';
+import { type BackendProcess, startBackend, type Version } from '@movies/backend/testing';
+import { freePort } from '@movies/testkit';
 import { type Gateway, type GatewayOptions, startGateway } from './gateway.js';
 
 export interface LocalStackOptions {

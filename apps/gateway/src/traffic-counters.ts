@@ -5,17 +5,9 @@
  * rule matched; requests to a destination without a subset (the UI's own files) are not versions and are left
  * out. An error is an answer with status 500 or above, the gateway's own 503/504 included.
  */
+import type { TrafficCount, TrafficSnapshot } from '@movies/contracts/mesh-state';
 
-export interface TrafficCount {
-  requests: number;
-  errors: number;
-}
-
-export interface TrafficSnapshot {
-  windowSeconds: number;
-  window: Record<string, TrafficCount>;
-  total: Record<string, TrafficCount>;
-}
+export type { TrafficCount, TrafficSnapshot };
 
 export const UNROUTED = 'unrouted';
 const BUCKET_MS = 100;

@@ -2,8 +2,12 @@
  * The JSON canary.sh reads and writes, so no bash evaluates JavaScript: the gateway's answer to a weight change,
  * a Prometheus scalar, the traffic CLI's report of one check, and the verdict file (`canary.sh --json FILE`).
  */
+import { meshStateSchema } from '@movies/contracts/mesh-state';
+import { testReportSchema } from '@movies/contracts/traffic-report';
+import { InputError } from '@movies/mesh';
+import * as z from 'zod/mini';
 
-export class InputError extends Error {}
+export { InputError };
 
 type Json = Record<string, unknown>;
 
@@ -13,7 +17,10 @@ function object(value: unknown): Json {
 
 /** "V1 V2" from the gateway's `/__mesh` answer (a missing subset counts 0). */
 export function meshWeights(json: unknown): string {
-  const weights = object(object(json).weights);
+  const parsed = meshStateSchema.shape.weights.safeParse(object(json).weights);
+  if (!parsed.success)
+    throw new InputError("the gateway's /__mesh answer holds no weights (0–100 per subset)");
+  const weights = parsed.data;
   return `${weights.v1 ?? 0} ${weights.v2 ?? 0}`;
 }
 
@@ -26,20 +33,29 @@ export function prometheusScalar(json: unknown): string {
   return value.toFixed(2);
 }
 
+const report = testReportSchema.shape;
+/** What canary-check reads of `traffic test --json`, each field as the report's one schema has it. */
+const canaryReadingSchema = z.object({
+  requests: report.requests,
+  counts: report.counts,
+  successRate: report.successRate,
+  successRateByVersion: report.successRateByVersion,
+  latencyMs: z.object({ p99: report.latencyMs.shape.p99 }),
+});
+
 /**
  * "REQUESTS V2_SHARE SUCCESS P99" from the traffic CLI's `test --json` report. The canary is judged on its own
  * answers (as Prometheus does with destination_workload); before v2 has answered at all, on every answer.
  */
 export function canaryCheck(json: unknown): string {
-  const report = object(json);
-  const counts = object(report.counts) as Record<string, number>;
+  const parsed = canaryReadingSchema.safeParse(json);
+  if (!parsed.success)
+    throw new InputError('not a `traffic test --json` report (requests, counts, successRate…)');
+  const { requests, counts, successRate, successRateByVersion, latencyMs } = parsed.data;
   const versioned = Object.values(counts).reduce((a, b) => a + b, 0);
   const v2 = versioned === 0 ? 0 : (100 * (counts.v2 ?? 0)) / versioned;
-  const success = object(report.successRateByVersion).v2 ?? report.successRate;
-  const p99 = object(report.latencyMs).p99 ?? 'none';
-  return [report.requests, v2.toFixed(1), success, p99]
-    .map((v) => (v === undefined || v === null ? '' : String(v)))
-    .join(' ');
+  const success = successRateByVersion.v2 ?? successRate;
+  return [requests, v2.toFixed(1), success, latencyMs.p99 ?? 'none'].join(' ');
 }
 
 /** What each exit code of canary.sh means; the verdict file's `verdict`. */

@@ -7,6 +7,12 @@ describe("canary.sh's JSON, read by the ops helper", () => {
     expect(meshWeights({ weights: { v1: 100 } })).toBe('100 0');
   });
 
+  it('refuses a /__mesh answer whose weights break the contract', () => {
+    expect(() => meshWeights({ error: { code: 'bad_request', message: 'no' } })).toThrow(/holds no weights/);
+    expect(() => meshWeights({ weights: { v1: '90', v2: 10 } })).toThrow(/holds no weights/);
+    expect(() => meshWeights({ weights: { v1: 190, v2: -90 } })).toThrow(/holds no weights/);
+  });
+
   it('reads a Prometheus sample to 2 decimals and refuses an answer without one', () => {
     expect(prometheusScalar({ data: { result: [{ value: [1700000000, '99.5'] }] } })).toBe('99.50');
     expect(() => prometheusScalar({ data: { result: [] } })).toThrow(/no finite sample/);
@@ -23,8 +29,15 @@ describe("canary.sh's JSON, read by the ops helper", () => {
     };
     expect(canaryCheck(report)).toBe('100 25.0 88 41.2');
     expect(
-      canaryCheck({ requests: 10, counts: { v1: 10 }, successRate: 100, latencyMs: { p99: null } }),
+      canaryCheck({
+        requests: 10,
+        counts: { v1: 10 },
+        successRate: 100,
+        successRateByVersion: { v1: 100 },
+        latencyMs: { p99: null },
+      }),
     ).toBe('10 0.0 100 none');
+    expect(() => canaryCheck({ error: 'boom' })).toThrow(/not a `traffic test --json` report/);
   });
 });
 

@@ -6,16 +6,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type LocalStack, startLocalStack } from '@movies/gateway/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { canaryStacks, meshWeights } from './support/canary-stacks.js';
 import { command, createStandIn, deployedCluster, runScript, type StandIn } from './support/harness.js';
 
 // Short holds and few requests keep the suite quick. The p99 bound is generous because a loaded 2-core CI
 // machine can push a healthy local request past half a second; the fault under test is the error rate.
 const fastCanary = ['--interval', '0', '--requests', '100', '--max-p99-ms', '5000'];
-
-async function meshWeights(stack: LocalStack): Promise<Record<string, number>> {
-  const response = await fetch(`${stack.gatewayUrl}/__mesh`);
-  return ((await response.json()) as { weights: Record<string, number> }).weights;
-}
 
 /** Names of the movie-backend rules: the sticky pin rules must follow the weights the canary sets. */
 function pinRules(rules: ReadonlyArray<{ virtualService?: string; name?: string | undefined }>): string[] {
@@ -27,24 +23,12 @@ function reportRows(stdout: string): string[] {
 }
 
 describe('canary.sh on the local stack', () => {
-  let healthy: LocalStack;
-  let faulty: LocalStack;
-
-  beforeAll(async () => {
-    [healthy, faulty] = await Promise.all([
-      startLocalStack({ overlay: '100-0' }),
-      // The backend's documented demo fault: 30 % of v2's API requests answer 500.
-      startLocalStack({ overlay: '100-0', backendEnv: { v2: { FAULT_ERROR_RATE: '0.3' } } }),
-    ]);
-  });
-  afterAll(async () => {
-    await Promise.all([healthy?.close(), faulty?.close()]);
-  });
+  const stacks = canaryStacks();
 
   it('promotes a healthy v2 step by step to 0-100 and exits 0', async () => {
     const result = await runScript(
       'canary.sh',
-      ['--url', healthy.gatewayUrl, ...fastCanary, '--steps', '10,50,100'],
+      ['--url', stacks.healthy.gatewayUrl, ...fastCanary, '--steps', '10,50,100'],
       {
         timeoutMs: 240_000,
       },
@@ -52,7 +36,7 @@ describe('canary.sh on the local stack', () => {
 
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(
-      `target: local (the gateway at ${healthy.gatewayUrl} answers GET /__mesh)`,
+      `target: local (the gateway at ${stacks.healthy.gatewayUrl} answers GET /__mesh)`,
     );
     const rows = reportRows(result.stdout);
     expect(rows.map((row) => row.split(/\s+/).slice(1, 3).join(' '))).toEqual([
@@ -62,14 +46,18 @@ describe('canary.sh on the local stack', () => {
     ]);
     for (const row of rows) expect(row).toMatch(/100%\s+\S+ms\s+cli\s+pass$/);
     expect(result.stdout).toContain('PROMOTED: v2 takes 100 % (0-100) after 3 check(s), 0 failed');
-    expect(await meshWeights(healthy)).toEqual({ v1: 0, v2: 100 });
-    expect(pinRules(healthy.gateway.state().rules)).toEqual(['pin-v2']);
+    expect(await meshWeights(stacks.healthy)).toEqual({ v1: 0, v2: 100 });
+    expect(pinRules(stacks.healthy.gateway.state().rules)).toEqual(['pin-v2']);
   });
 
   it('rolls a failing v2 back to 100-0 and exits 1', async () => {
-    const result = await runScript('canary.sh', ['--local', '--url', faulty.gatewayUrl, ...fastCanary], {
-      timeoutMs: 240_000,
-    });
+    const result = await runScript(
+      'canary.sh',
+      ['--local', '--url', stacks.faulty.gatewayUrl, ...fastCanary],
+      {
+        timeoutMs: 240_000,
+      },
+    );
 
     expect(result.code, result.stdout + result.stderr).toBe(1);
     const rows = reportRows(result.stdout);
@@ -79,8 +67,8 @@ describe('canary.sh on the local stack', () => {
     expect(result.stdout).toMatch(
       /ROLLED BACK to 100-0 \(all traffic to v1\) after 2 failed check\(s\); v2 reached \d+ %/,
     );
-    expect(await meshWeights(faulty)).toEqual({ v1: 100, v2: 0 });
-    expect(pinRules(faulty.gateway.state().rules)).toEqual(['pin-v1']);
+    expect(await meshWeights(stacks.faulty)).toEqual({ v1: 100, v2: 0 });
+    expect(pinRules(stacks.faulty.gateway.state().rules)).toEqual(['pin-v1']);
   });
 });
 

@@ -1,7 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   command,
-  createStandIn,
   deployedCluster,
   istioCrds,
   passesNamespace,
@@ -9,19 +8,16 @@ import {
   runScript,
   type StandIn,
 } from './support/harness.js';
+import { standInsPerTest } from './support/stand-ins.js';
 
-let standIn: StandIn | undefined;
-afterEach(() => {
-  standIn?.cleanup();
-  standIn = undefined;
-});
+const newStandIn = standInsPerTest();
 
 const annotationsOf = (s: StandIn, name = 'movies') =>
   s.object('Namespace', name)?.metadata.annotations ?? {};
 
 describe('deploy.sh apply', () => {
   it('checks prerequisites, applies the overlay, records it on the namespace it created, and prints the split', async () => {
-    standIn = createStandIn({ crds: [...istioCrds] });
+    const standIn = newStandIn({ crds: [...istioCrds] });
     const result = await runScript('deploy.sh', ['apply', '80-20'], { env: standIn.env });
 
     expect(result.code, result.stderr).toBe(0);
@@ -51,7 +47,7 @@ describe('deploy.sh apply', () => {
   });
 
   it('is safe to run twice: the second apply changes nothing and keeps the created-by record', async () => {
-    standIn = createStandIn({ crds: [...istioCrds] });
+    const standIn = newStandIn({ crds: [...istioCrds] });
     await runScript('deploy.sh', ['apply', '80-20'], { env: standIn.env });
     const objectsAfterFirst = standIn.state().objects;
     const second = await runScript('deploy.sh', ['80-20'], { env: standIn.env });
@@ -78,7 +74,7 @@ describe('deploy.sh apply', () => {
       'istioctl install',
     ],
   ])('stops before any change when a prerequisite is missing (%j)', async (cluster, code, missing, fix) => {
-    standIn = createStandIn({ crds: [...istioCrds], ...cluster });
+    const standIn = newStandIn({ crds: [...istioCrds], ...cluster });
     const result = await runScript('deploy.sh', ['apply', '80-20'], { env: standIn.env });
 
     expect(result.code).toBe(code);
@@ -88,7 +84,7 @@ describe('deploy.sh apply', () => {
   });
 
   it('names the Gateway API CRDs the gateway-api overlay needs', async () => {
-    standIn = createStandIn({ crds: [...istioCrds] });
+    const standIn = newStandIn({ crds: [...istioCrds] });
     const result = await runScript('deploy.sh', ['gateway-api'], { env: standIn.env });
 
     expect(result.code).toBe(69);
@@ -101,7 +97,7 @@ describe('deploy.sh apply', () => {
 
   it('reports a namespace left without the sidecar injection label, with the commands that fix it', async () => {
     // A mutating admission policy that strips the label stands in for anything that removes it after the apply.
-    standIn = createStandIn({ crds: [...istioCrds], admissionDropsLabels: ['istio-injection'] } as never);
+    const standIn = newStandIn({ crds: [...istioCrds], admissionDropsLabels: ['istio-injection'] } as never);
     const result = await runScript('deploy.sh', ['apply', '100-0'], { env: standIn.env });
 
     expect(result.code).toBe(78);
@@ -112,7 +108,7 @@ describe('deploy.sh apply', () => {
   });
 
   it('rejects an unknown overlay before calling kubectl, listing the ones that exist', async () => {
-    standIn = createStandIn({ crds: [...istioCrds] });
+    const standIn = newStandIn({ crds: [...istioCrds] });
     const result = await runScript('deploy.sh', ['apply', '90-10'], { env: standIn.env });
 
     expect(result.code).toBe(64);
@@ -123,7 +119,7 @@ describe('deploy.sh apply', () => {
   });
 
   it('moves every object to NAMESPACE when it is not movies', async () => {
-    standIn = createStandIn({ crds: [...istioCrds] });
+    const standIn = newStandIn({ crds: [...istioCrds] });
     const result = await runScript('deploy.sh', ['apply', '50-50'], {
       env: { ...standIn.env, NAMESPACE: 'shop' },
     });
@@ -145,7 +141,7 @@ describe('deploy.sh apply', () => {
   });
 
   it('removes what the previous overlay added when switching (mtls-strict → 80-20)', async () => {
-    standIn = createStandIn(await deployedCluster('mtls-strict'));
+    const standIn = newStandIn(await deployedCluster('mtls-strict'));
     expect(standIn.object('PeerAuthentication', 'default')).toBeDefined();
     const result = await runScript('deploy.sh', ['apply', '80-20'], { env: standIn.env });
 
@@ -162,7 +158,7 @@ describe('deploy.sh apply', () => {
 
 describe('deploy.sh commands', () => {
   it('deploy applies 100-0 and, with TMDB_API_KEY set, creates the secret', async () => {
-    standIn = createStandIn({ crds: [...istioCrds] });
+    const standIn = newStandIn({ crds: [...istioCrds] });
     const result = await runScript('deploy.sh', ['deploy'], {
       env: { ...standIn.env, TMDB_API_KEY: 'key-123' },
     });
@@ -178,7 +174,7 @@ describe('deploy.sh commands', () => {
   });
 
   it('weights V1 V2 shifts the live split through shift-traffic.sh', async () => {
-    standIn = createStandIn(await deployedCluster('80-20'));
+    const standIn = newStandIn(await deployedCluster('80-20'));
     const result = await runScript('deploy.sh', ['weights', '95', '5'], { env: standIn.env });
 
     expect(result.code, result.stderr).toBe(0);
@@ -189,7 +185,7 @@ describe('deploy.sh commands', () => {
   });
 
   it('status lists the workloads and Istio objects and the current split', async () => {
-    standIn = createStandIn(await deployedCluster('header-routing'));
+    const standIn = newStandIn(await deployedCluster('header-routing'));
     const result = await runScript('deploy.sh', ['status'], { env: standIn.env });
 
     expect(result.code, result.stderr).toBe(0);
@@ -201,7 +197,7 @@ describe('deploy.sh commands', () => {
   });
 
   it('without a command and without a terminal prints usage and exits 64 instead of waiting for input', async () => {
-    standIn = createStandIn({ crds: [...istioCrds] });
+    const standIn = newStandIn({ crds: [...istioCrds] });
     const result = await runScript('deploy.sh', [], { env: standIn.env, input: '3\n0\n' });
 
     expect(result.code).toBe(64);

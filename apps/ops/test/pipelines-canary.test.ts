@@ -6,8 +6,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type LocalStack, startLocalStack } from '@movies/gateway/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '@movies/gateway/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { canaryStacks, meshWeights } from './support/canary-stacks.js';
 import { createStandIn, deployedCluster, type StandIn } from './support/harness.js';
 import {
   bridgedKubectlEnv,
@@ -31,11 +32,6 @@ const quickRun = {
 
 // Two jobs of a few dozen script runs each: generous, for a 2-core machine kept busy by other work.
 const jobTimeoutMs = 480_000;
-
-async function meshWeights(stack: LocalStack): Promise<Record<string, number>> {
-  const response = await fetch(`${stack.gatewayUrl}/__mesh`);
-  return ((await response.json()) as { weights: Record<string, number> }).weights;
-}
 
 /** The [v1, v2] weights of each VirtualService patch the stand-in received, in order. */
 function patchedWeights(standIn: StandIn): number[][] {
@@ -61,21 +57,10 @@ const pipelines: { kind: PipelineKind; path: string }[] = [
 
 describe.each(pipelines)('the canary stage of $path, run from the file', ({ kind, path }) => {
   const pipeline = loadPipeline(path, kind);
-  let healthy: LocalStack;
-  let faulty: LocalStack;
+  const stacks = canaryStacks();
   let workspace: Workspace | undefined;
   let standIn: StandIn | undefined;
 
-  beforeAll(async () => {
-    [healthy, faulty] = await Promise.all([
-      startLocalStack({ overlay: '100-0' }),
-      // The backend's documented demo fault: 30 % of v2's API requests answer 500.
-      startLocalStack({ overlay: '100-0', backendEnv: { v2: { FAULT_ERROR_RATE: '0.3' } } }),
-    ]);
-  });
-  afterAll(async () => {
-    await Promise.all([healthy?.close(), faulty?.close()]);
-  });
   afterEach(() => {
     standIn?.cleanup();
     workspace?.cleanup();
@@ -98,10 +83,33 @@ describe.each(pipelines)('the canary stage of $path, run from the file', ({ kind
     };
   }
 
+  /**
+   * The pipeline's next job after a canary that ended in `outcome`: it is `job`, it exits 0, its split check
+   * measures the `configured` weights with the `counts` seen, and the namespace records `overlay`.
+   */
+  async function runNextJob(
+    outcome: 'success' | 'failure',
+    job: string,
+    env: Record<string, string>,
+    expected: { configured: Record<string, number>; counts: Record<string, number>; overlay: string },
+  ): Promise<void> {
+    expect(jobsAfter(pipeline, 'canary', outcome)).toEqual([job]);
+    const run = await runJob(pipeline, job, { cwd: (workspace as Workspace).dir, env });
+    expect(run.code, run.log).toBe(0);
+    expect(readJson(workspace as Workspace, 'split-after.json')).toMatchObject({
+      configured: expected.configured,
+      counts: expected.counts,
+      verdict: 'pass',
+      exitCode: 0,
+    });
+    const namespace = (standIn as StandIn).object('Namespace', 'movies');
+    expect(namespace?.metadata.annotations?.['traffic-shifting.demo/overlay']).toBe(expected.overlay);
+  }
+
   it(
     'promotes a healthy v2 step by step; the promote job records 0-100 and measures it',
     async () => {
-      const env = await prepare(healthy);
+      const env = await prepare(stacks.healthy);
       const dir = (workspace as Workspace).dir;
       const canary = await runJob(pipeline, 'canary', { cwd: dir, env });
 
@@ -142,19 +150,13 @@ describe.each(pipelines)('the canary stage of $path, run from the file', ({ kind
         [50, 50],
         [0, 100],
       ]);
-      expect(await meshWeights(healthy)).toEqual({ v1: 0, v2: 100 });
+      expect(await meshWeights(stacks.healthy)).toEqual({ v1: 0, v2: 100 });
 
-      expect(jobsAfter(pipeline, 'canary', 'success')).toEqual(['promote']);
-      const promote = await runJob(pipeline, 'promote', { cwd: dir, env });
-      expect(promote.code, promote.log).toBe(0);
-      expect(readJson(workspace as Workspace, 'split-after.json')).toMatchObject({
+      await runNextJob('success', 'promote', env, {
         configured: { v1: 0, v2: 100 },
         counts: { v2: 200 },
-        verdict: 'pass',
-        exitCode: 0,
+        overlay: '0-100',
       });
-      const namespace = (standIn as StandIn).object('Namespace', 'movies');
-      expect(namespace?.metadata.annotations?.['traffic-shifting.demo/overlay']).toBe('0-100');
     },
     jobTimeoutMs,
   );
@@ -162,7 +164,7 @@ describe.each(pipelines)('the canary stage of $path, run from the file', ({ kind
   it(
     'fails the job with the verdict when v2 fails 30 % of its requests; rollback keeps 100-0',
     async () => {
-      const env = await prepare(faulty);
+      const env = await prepare(stacks.faulty);
       const dir = (workspace as Workspace).dir;
       const canary = await runJob(pipeline, 'canary', { cwd: dir, env });
 
@@ -184,7 +186,7 @@ describe.each(pipelines)('the canary stage of $path, run from the file', ({ kind
       );
       expect(canary.log).toContain('"verdict": "rolled-back"');
       expect(patchedWeights(standIn as StandIn).at(-1)).toEqual([100, 0]);
-      expect(await meshWeights(faulty)).toEqual({ v1: 100, v2: 0 });
+      expect(await meshWeights(stacks.faulty)).toEqual({ v1: 100, v2: 0 });
       if (kind === 'github') {
         expect(canary.log).toContain('::error title=canary::ROLLED BACK to 100-0');
         expect(readFileSync(env.GITHUB_STEP_SUMMARY as string, 'utf8')).toContain(
@@ -192,17 +194,11 @@ describe.each(pipelines)('the canary stage of $path, run from the file', ({ kind
         );
       }
 
-      expect(jobsAfter(pipeline, 'canary', 'failure')).toEqual(['rollback']);
-      const rollback = await runJob(pipeline, 'rollback', { cwd: dir, env });
-      expect(rollback.code, rollback.log).toBe(0);
-      expect(readJson(workspace as Workspace, 'split-after.json')).toMatchObject({
+      await runNextJob('failure', 'rollback', env, {
         configured: { v1: 100, v2: 0 },
         counts: { v1: 200 },
-        verdict: 'pass',
-        exitCode: 0,
+        overlay: '100-0',
       });
-      const namespace = (standIn as StandIn).object('Namespace', 'movies');
-      expect(namespace?.metadata.annotations?.['traffic-shifting.demo/overlay']).toBe('100-0');
     },
     jobTimeoutMs,
   );

@@ -3,34 +3,29 @@ import { execFile, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   command,
-  createStandIn,
   deployedCluster,
   istioCrds,
   repoRoot,
   runScript,
-  type StandIn,
   scriptsDir,
   shellcheck,
 } from './support/harness.js';
+import { standInsPerTest } from './support/stand-ins.js';
 
 const execFileAsync = promisify(execFile);
 
 const ownScripts = ['deploy.sh', 'shift-traffic.sh', 'canary.sh', 'create-secret.sh', 'cleanup.sh'];
 
-let standIn: StandIn | undefined;
-afterEach(() => {
-  standIn?.cleanup();
-  standIn = undefined;
-});
+const newStandIn = standInsPerTest();
 
 describe('every script', () => {
   it.each(ownScripts)(
     '%s --help prints its usage and environment on stdout, exits 0, calls nothing',
     async (script) => {
-      standIn = createStandIn({});
+      const standIn = newStandIn({});
       const result = await runScript(script, ['--help'], { env: standIn.env });
 
       expect(result.code).toBe(0);
@@ -118,7 +113,7 @@ function onTerminal(
 
 describe('on a terminal', () => {
   it('deploy.sh shows the menu and runs the chosen entry (3 = split 80-20), then exits on 0', async () => {
-    standIn = createStandIn({ crds: [...istioCrds] });
+    const standIn = newStandIn({ crds: [...istioCrds] });
     const { code, output } = await onTerminal(
       join(scriptsDir, 'deploy.sh'),
       [
@@ -137,7 +132,7 @@ describe('on a terminal', () => {
   });
 
   it('create-secret.sh prompts for the key without echoing it', async () => {
-    standIn = createStandIn(await deployedCluster('80-20'));
+    const standIn = newStandIn(await deployedCluster('80-20'));
     const secret = 'typed-secret-value-42';
     const { code, output } = await onTerminal(
       join(scriptsDir, 'create-secret.sh'),

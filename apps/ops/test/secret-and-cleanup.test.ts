@@ -1,26 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  command,
-  createStandIn,
-  deployedCluster,
-  isMutation,
-  passesNamespace,
-  runScript,
-  type StandIn,
-} from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { command, deployedCluster, isMutation, passesNamespace, runScript } from './support/harness.js';
+import { standInsPerTest } from './support/stand-ins.js';
 
-let standIn: StandIn | undefined;
-afterEach(() => {
-  standIn?.cleanup();
-  standIn = undefined;
-});
+const newStandIn = standInsPerTest();
 
 const key = 'c0ffee-tmdb-key-0123456789abcdef';
 const base64Key = Buffer.from(key).toString('base64');
 
 describe('create-secret.sh', () => {
   it('creates tmdb-api-key from TMDB_API_KEY through stdin, never printing the key or passing it as an argument', async () => {
-    standIn = createStandIn(await deployedCluster('80-20'));
+    const standIn = newStandIn(await deployedCluster('80-20'));
     const result = await runScript('create-secret.sh', [], { env: { ...standIn.env, TMDB_API_KEY: key } });
 
     expect(result.code, result.stderr).toBe(0);
@@ -42,7 +31,7 @@ describe('create-secret.sh', () => {
   });
 
   it('updates the secret in place when run again', async () => {
-    standIn = createStandIn(await deployedCluster('80-20'));
+    const standIn = newStandIn(await deployedCluster('80-20'));
     await runScript('create-secret.sh', [], { env: { ...standIn.env, TMDB_API_KEY: 'old-key' } });
     const second = await runScript('create-secret.sh', [], { env: { ...standIn.env, TMDB_API_KEY: key } });
 
@@ -58,7 +47,7 @@ describe('create-secret.sh', () => {
     [{}, 78, 'TMDB_API_KEY is not set and stdin is not a terminal'],
     [{ TMDB_API_KEY: 'two words' }, 78, 'contains spaces or control characters'],
   ])('refuses %j without calling kubectl', async (extraEnv, code, message) => {
-    standIn = createStandIn(await deployedCluster('80-20'));
+    const standIn = newStandIn(await deployedCluster('80-20'));
     const result = await runScript('create-secret.sh', [], {
       env: { ...standIn.env, TMDB_API_KEY: '', ...extraEnv },
     });
@@ -76,7 +65,7 @@ describe('create-secret.sh', () => {
   });
 
   it('says to deploy first when the namespace does not exist', async () => {
-    standIn = createStandIn({});
+    const standIn = newStandIn({});
     const result = await runScript('create-secret.sh', [], { env: { ...standIn.env, TMDB_API_KEY: key } });
 
     expect(result.code).toBe(78);
@@ -90,7 +79,7 @@ describe('create-secret.sh', () => {
 describe('cleanup.sh', () => {
   it('deletes every object of the demo, the secret and the namespace deploy.sh created, ignoring NotFound', async () => {
     const cluster = await deployedCluster('80-20');
-    standIn = createStandIn(cluster);
+    const standIn = newStandIn(cluster);
     const result = await runScript('cleanup.sh', [], { env: standIn.env });
 
     expect(result.code, result.stderr).toBe(0);
@@ -119,7 +108,7 @@ describe('cleanup.sh', () => {
   });
 
   it('is safe to run twice: the second run finds nothing and changes nothing', async () => {
-    standIn = createStandIn(await deployedCluster('80-20'));
+    const standIn = newStandIn(await deployedCluster('80-20'));
     await runScript('cleanup.sh', [], { env: standIn.env });
     standIn.clearCalls();
     const second = await runScript('cleanup.sh', [], { env: standIn.env });
@@ -133,7 +122,7 @@ describe('cleanup.sh', () => {
     const cluster = await deployedCluster('header-routing', false);
     // Half of it is already gone: the deletes must skip it rather than fail.
     cluster.objects = cluster.objects?.filter((o) => o.kind !== 'Deployment' && o.kind !== 'VirtualService');
-    standIn = createStandIn(cluster);
+    const standIn = newStandIn(cluster);
     const result = await runScript('cleanup.sh', [], { env: standIn.env });
 
     expect(result.code, result.stderr).toBe(0);
@@ -145,7 +134,7 @@ describe('cleanup.sh', () => {
   it('leaves out the kinds of APIs the cluster does not serve (no Gateway API, no Istio security)', async () => {
     const cluster = await deployedCluster('80-20');
     cluster.crds = cluster.crds?.filter((crd) => crd.endsWith('networking.istio.io'));
-    standIn = createStandIn(cluster);
+    const standIn = newStandIn(cluster);
     const result = await runScript('cleanup.sh', [], { env: standIn.env });
 
     expect(result.code, result.stderr).toBe(0);
@@ -158,7 +147,7 @@ describe('cleanup.sh', () => {
   });
 
   it('changes nothing when the cluster is unreachable', async () => {
-    standIn = createStandIn({ ...(await deployedCluster('80-20')), reachable: false });
+    const standIn = newStandIn({ ...(await deployedCluster('80-20')), reachable: false });
     const result = await runScript('cleanup.sh', ['--yes'], { env: standIn.env });
 
     expect(result.code).toBe(69);

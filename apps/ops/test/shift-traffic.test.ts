@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   command,
-  createStandIn,
   deployedCluster,
   type KubeObject,
   passesNamespace,
@@ -10,6 +9,7 @@ import {
   runScript,
   type StandIn,
 } from './support/harness.js';
+import { standInsPerTest } from './support/stand-ins.js';
 
 interface Route {
   destination: { subset: string };
@@ -44,15 +44,11 @@ function patchOf(standIn: StandIn, call = 1): Array<{ op: string; path: string; 
   return JSON.parse(standIn.calls()[call]?.argv.at(-1) as string);
 }
 
-let standIn: StandIn | undefined;
-afterEach(() => {
-  standIn?.cleanup();
-  standIn = undefined;
-});
+const newStandIn = standInsPerTest();
 
 describe('shift-traffic.sh', () => {
   it('patches the 80-20 split to 95-5 with test ops guarding each replaced destination, then prints it', async () => {
-    standIn = createStandIn(await deployedCluster('80-20'));
+    const standIn = newStandIn(await deployedCluster('80-20'));
     const result = await runScript('shift-traffic.sh', ['95', '5'], { env: standIn.env });
 
     expect(result.stderr).toContain('patching virtualservice/movie-backend in movies: v1 95 %, v2 5 %');
@@ -78,7 +74,7 @@ describe('shift-traffic.sh', () => {
   });
 
   it('drops the pin rule of a version going to 0 (rollback), with a test of the live rule guarding it', async () => {
-    standIn = createStandIn(await deployedCluster('80-20'));
+    const standIn = newStandIn(await deployedCluster('80-20'));
     const live = rules(standIn);
     const result = await runScript('shift-traffic.sh', ['100', '0'], { env: standIn.env });
 
@@ -97,7 +93,7 @@ describe('shift-traffic.sh', () => {
   });
 
   it('gives a version coming back its pin rule again, inserted before the weighted rule', async () => {
-    standIn = createStandIn(await deployedCluster('100-0'));
+    const standIn = newStandIn(await deployedCluster('100-0'));
     const result = await runScript('shift-traffic.sh', ['50', '50'], { env: standIn.env });
 
     expect(result.code, result.stderr).toBe(0);
@@ -111,7 +107,7 @@ describe('shift-traffic.sh', () => {
   });
 
   it('promotes 80-20 to 0-100 by dropping v1’s pin, and the pins come back with the split', async () => {
-    standIn = createStandIn(await deployedCluster('80-20'));
+    const standIn = newStandIn(await deployedCluster('80-20'));
     expect((await runScript('shift-traffic.sh', ['0', '100'], { env: standIn.env })).code).toBe(0);
     expect(rules(standIn)).toEqual(await renderedRules('0-100'));
     expect((await runScript('shift-traffic.sh', ['80', '20'], { env: standIn.env })).code).toBe(0);
@@ -120,7 +116,7 @@ describe('shift-traffic.sh', () => {
 
   it('leaves everything as it was when a pin rule was edited after being read', async () => {
     const cluster = await deployedCluster('80-20');
-    standIn = createStandIn({
+    const standIn = newStandIn({
       ...cluster,
       // Someone edits the v2 pin between our read and our patch: the test of the live rule must reject the patch.
       raceAfterGet: {
@@ -138,7 +134,7 @@ describe('shift-traffic.sh', () => {
   });
 
   it('changes only the default split under header routing; the premium rule keeps v2', async () => {
-    standIn = createStandIn(await deployedCluster('header-routing'));
+    const standIn = newStandIn(await deployedCluster('header-routing'));
     const result = await runScript('shift-traffic.sh', ['50', '50'], { env: standIn.env });
 
     expect(result.code).toBe(0);
@@ -161,7 +157,7 @@ describe('shift-traffic.sh', () => {
     [['50', '50', '0'], 'expected two weights (V1 V2), got 3'],
     [[], 'expected two weights (V1 V2), got 0'],
   ])('rejects %j with exit 64 and calls kubectl not at all', async (args, message) => {
-    standIn = createStandIn(await deployedCluster('80-20'));
+    const standIn = newStandIn(await deployedCluster('80-20'));
     const result = await runScript('shift-traffic.sh', args, { env: standIn.env });
 
     expect(result.code).toBe(64);
@@ -173,7 +169,7 @@ describe('shift-traffic.sh', () => {
 
   it('leaves the VirtualService unchanged when its routes were reordered after being read', async () => {
     const cluster = await deployedCluster('80-20');
-    standIn = createStandIn({
+    const standIn = newStandIn({
       ...cluster,
       // Someone swaps v1 and v2 between our read and our patch: the guarding test op must reject the patch.
       raceAfterGet: {
@@ -196,7 +192,7 @@ describe('shift-traffic.sh', () => {
   });
 
   it('honours NAMESPACE and KUBECTL (not the kubectl on PATH) and says how to deploy when nothing is there', async () => {
-    standIn = createStandIn(await deployedCluster('80-20'));
+    const standIn = newStandIn(await deployedCluster('80-20'));
     const kubectl = join(standIn.env.PATH?.split(':')[0] as string, 'kubectl');
     const result = await runScript('shift-traffic.sh', ['90', '10'], {
       env: { ...standIn.env, PATH: process.env.PATH, NAMESPACE: 'shop', KUBECTL: kubectl },
@@ -211,7 +207,7 @@ describe('shift-traffic.sh', () => {
   });
 
   it('is safe to run twice: the second run only re-states the weights and ends in the same state', async () => {
-    standIn = createStandIn(await deployedCluster('80-20'));
+    const standIn = newStandIn(await deployedCluster('80-20'));
     const first = await runScript('shift-traffic.sh', ['0', '100'], { env: standIn.env });
     const after = rules(standIn);
     const second = await runScript('shift-traffic.sh', ['0', '100'], { env: standIn.env });

@@ -5,6 +5,8 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { type MeshState, meshStateSchema } from '@movies/contracts/mesh-state';
+import { MESH_PATH } from '@movies/contracts/names';
 import {
   gatewayVirtualServices,
   matchRequest,
@@ -18,23 +20,8 @@ import {
 import { z } from 'zod';
 import { kubectlJson, type Target } from './target.js';
 
-export const meshPath = '/__mesh';
-
-const meshStateSchema = z
-  .object({
-    source: z.string(),
-    overlay: z.string().optional().nullable(),
-    weights: z.record(z.string(), z.number()),
-    rules: z.array(z.unknown()),
-    counts: z.record(z.string(), z.number()).optional(),
-    updatedAt: z.union([z.string(), z.number()]).optional(),
-    virtualServices: z.array(z.unknown()).optional(),
-    /** Subsets a split may name (the DestinationRule's); older gateways do not report it. */
-    subsets: z.array(z.string()).optional(),
-  })
-  .passthrough();
-
-export type MeshState = z.infer<typeof meshStateSchema>;
+export const meshPath = MESH_PATH;
+export type { MeshState };
 
 export class TargetError extends Error {
   override name = 'TargetError';
@@ -47,7 +34,7 @@ export interface ConfiguredView {
   source: string;
   /** The split a plain GET /api/ gets. */
   weights: Record<string, number>;
-  rules: RuleSummary[] | unknown[];
+  rules: RuleSummary[];
   /** The split a request like this one gets; undefined when it cannot be known. */
   weightsFor(request: RequestInfo): Record<string, number> | undefined;
   /** Per-subset counts the local gateway keeps (undefined in a cluster). */
@@ -115,8 +102,8 @@ function isPlain(request: RequestInfo): boolean {
 }
 
 /** The local gateway's own routing table, as GET /__mesh reports it. */
-function localVirtualServices(state: MeshState): VirtualService[] | undefined {
-  return state.virtualServices?.map(parseVirtualService);
+function localVirtualServices(state: MeshState): VirtualService[] {
+  return state.virtualServices.map(parseVirtualService);
 }
 
 async function localView(target: Target, state: MeshState): Promise<ConfiguredView> {

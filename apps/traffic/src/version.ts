@@ -3,8 +3,9 @@
  * other answer as v1; here a version is only ever read from what the backend states — the `x-backend-version`
  * header, else the JSON body's `version` field — and anything else is "unknown", never guessed.
  */
+import { VERSION_HEADER } from '@movies/contracts/names';
 
-export const versionHeader = 'x-backend-version';
+export const versionHeader = VERSION_HEADER;
 
 /** A version label as pods carry it (v1, v2, canary-2…): short, no spaces or markup. */
 const versionPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;

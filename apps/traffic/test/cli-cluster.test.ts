@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOverlay } from '@movies/mesh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestReport } from '../src/commands/test.js';
 import { type FakeServer, sendJson, startFakeServer } from './support/fake-servers.js';
-import { parseJson, runCli } from './support/run-cli.js';
+import { parseJson, parseTestReport, runCli } from './support/run-cli.js';
 
 const standIn = `#!/usr/bin/env bash
 set -o errexit -o nounset -o pipefail
@@ -114,7 +113,7 @@ describe('traffic CLI in a cluster (kubectl stand-in)', () => {
       await virtualServiceList('80-20', 'movies'),
     );
     const result = await runCli(['test', '100', '--json'], { env: clusterEnv() });
-    const report = parseJson<TestReport>(result);
+    const report = parseTestReport(result);
     expect(result.code, result.stderr).toBe(0);
     expect(report).toMatchObject({
       target: `http://127.0.0.1:${ingress.port}`,
@@ -133,7 +132,7 @@ describe('traffic CLI in a cluster (kubectl stand-in)', () => {
   it('compares with the cluster VirtualService, not with an assumption: 50-50 configured, 80/20 seen → exit 1', async () => {
     writeFixtures(service({ ip: '127.0.0.1' }), await virtualServiceList('50-50', 'demo'));
     const result = await runCli(['test', '200', '--json'], { env: clusterEnv({ NAMESPACE: 'demo' }) });
-    const report = parseJson<TestReport>(result);
+    const report = parseTestReport(result);
     expect(result.code).toBe(1);
     expect(report).toMatchObject({
       configured: { v1: 50, v2: 50 },

@@ -2,16 +2,50 @@
  * The real CLI against tiny node:http stand-ins, for what a healthy real stack cannot show: a backend that states no
  * version, a gateway whose traffic contradicts its configuration, a target that is down, a refused PUT.
  */
+import type { MeshState } from '@movies/contracts/mesh-state';
+import { parseVirtualService, summarizeRules } from '@movies/mesh';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TestReport } from '../src/commands/test.js';
 import type { VisitorsReport } from '../src/commands/visitors.js';
 import { type FakeServer, sendJson, startFakeServer } from './support/fake-servers.js';
-import { parseJson, runCli } from './support/run-cli.js';
+import { parseJson, parseTestReport, runCli } from './support/run-cli.js';
 
 const servers: FakeServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
+
+/** GET /__mesh of a gateway whose one /api/ rule splits by `weights` (the contract's shape, in full). */
+function meshState(weights: Record<string, number>): MeshState {
+  const now = new Date().toISOString();
+  const route = Object.entries(weights).map(([subset, weight]) => ({
+    destination: { host: 'movie-backend', subset },
+    weight,
+  }));
+  const virtualService = {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'VirtualService',
+    metadata: { name: 'movie-backend' },
+    spec: {
+      hosts: ['*'],
+      gateways: ['istio-gateway'],
+      http: [{ match: [{ uri: { prefix: '/api/' } }], route }],
+    },
+  };
+  return {
+    source: 'fake',
+    via: 'inline',
+    weights,
+    rules: summarizeRules([parseVirtualService(virtualService)]),
+    counts: {},
+    countsSince: now,
+    stats: { mirrored: 0, delayed: 0, aborted: 0, unrouted: 0 },
+    upstreams: {},
+    updatedAt: now,
+    virtualServices: [virtualService],
+    subsets: Object.keys(weights),
+    traffic: { windowSeconds: 10, window: {}, total: {} },
+  };
+}
 
 /** A fake local gateway: GET /__mesh claims `weights`; /api/ answers through `answer`. */
 async function fakeGateway(
@@ -22,13 +56,7 @@ async function fakeGateway(
   let apiIndex = 0;
   const server = await startFakeServer((req, res) => {
     if (req.url === '/__mesh' && req.method === 'GET') {
-      sendJson(res, 200, {
-        source: 'fake',
-        weights,
-        rules: [],
-        counts: {},
-        updatedAt: new Date().toISOString(),
-      });
+      sendJson(res, 200, meshState(weights));
       return;
     }
     if (req.url === '/__mesh' && req.method === 'PUT') {
@@ -67,7 +95,7 @@ describe('traffic CLI against stand-ins', () => {
       '--header',
       'x-user-type:premium',
     ]);
-    const report = parseJson<TestReport>(result);
+    const report = parseTestReport(result);
     expect(result.code).toBe(2);
     expect(report).toMatchObject({ counts: { v1: 20, v2: 20 }, unknown: 20, verdict: 'errors' });
     expect(report.percentages.unknown).toBeCloseTo(33.33, 1);

@@ -10,7 +10,7 @@ import { waitFor } from '@movies/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestReport } from '../src/commands/test.js';
 import type { VisitorsReport } from '../src/commands/visitors.js';
-import { cliPath, parseJson, runCli, tsxLoader } from './support/run-cli.js';
+import { cliPath, parseJson, parseTestReport, runCli, tsxLoader } from './support/run-cli.js';
 
 let stack: LocalStack;
 
@@ -47,7 +47,7 @@ const share = (report: TestReport, version: string) => (report.counts[version] ?
 describe('traffic CLI on the local stack', () => {
   it('test 2000 on 80-20 passes and shows about 80/20', async () => {
     const result = await runCli(['test', '2000', '--concurrency', '20', '--json', '--url', stack.gatewayUrl]);
-    const report = parseJson<TestReport>(result);
+    const report = parseTestReport(result);
     expect(result.code, result.stderr).toBe(0);
     expect(report).toMatchObject({
       mode: 'local',
@@ -188,7 +188,7 @@ describe('traffic CLI on the local stack', () => {
     expect((report.visitorsByVersion.v1 ?? 0) + (report.visitorsByVersion.v2 ?? 0)).toBe(300);
     expect(report.visitorsByVersion.v2).toBeGreaterThan(0);
     // The same gateway still splits plain requests (no cookie) per request.
-    const plain = parseJson<TestReport>(await runCli(['test', '400', '--json', '--url', stack.gatewayUrl]));
+    const plain = parseTestReport(await runCli(['test', '400', '--json', '--url', stack.gatewayUrl]));
     expect(plain).toMatchObject({ exitCode: 0, configured: { v1: 80, v2: 20 } });
     expect(plain.counts.v2).toBeGreaterThan(0);
     expect(plain.counts.v1).toBeGreaterThan(0);
@@ -245,7 +245,7 @@ describe('traffic CLI on the local stack', () => {
     const set = await runCli(['set', '50-50', '--url', stack.gatewayUrl]);
     expect(set.code, set.stderr).toBe(0);
     expect(stack.gateway.state()).toMatchObject({ source: '50-50', weights: { v1: 50, v2: 50 } });
-    const report = parseJson<TestReport>(
+    const report = parseTestReport(
       await runCli(['test', '2000', '--concurrency', '20', '--json', '--url', stack.gatewayUrl]),
     );
     expect(report).toMatchObject({
@@ -260,7 +260,7 @@ describe('traffic CLI on the local stack', () => {
   it('on 100-0 every answer comes from v1', async () => {
     expect((await runCli(['set', '100-0', '--url', stack.gatewayUrl])).code).toBe(0);
     const result = await runCli(['test', '300', '--json', '--url', stack.gatewayUrl]);
-    const report = parseJson<TestReport>(result);
+    const report = parseTestReport(result);
     expect(result.code).toBe(0);
     expect(report.counts).toEqual({ v1: 300, v2: 0 });
     expect(report.configured).toEqual({ v1: 100, v2: 0 });
@@ -270,19 +270,19 @@ describe('traffic CLI on the local stack', () => {
   it('compares a premium request with what the header-routing rule gives it (v2 100 %), even after set', async () => {
     expect((await runCli(['set', 'header-routing', '--url', stack.gatewayUrl])).code).toBe(0);
     const premium = ['test', '300', '--json', '--header', 'x-user-type:premium', '--url', stack.gatewayUrl];
-    const report = parseJson<TestReport>(await runCli(premium));
+    const report = parseTestReport(await runCli(premium));
     expect(report).toMatchObject({ exitCode: 0, configured: { v2: 100 }, counts: { v2: 300 } });
     expect(report.counts.v1 ?? 0).toBe(0);
     // A custom split keeps the premium rule; the CLI must still expect v2 for premium requests.
     expect((await runCli(['set', '60', '40', '--url', stack.gatewayUrl])).code).toBe(0);
-    const afterSet = parseJson<TestReport>(await runCli(premium));
+    const afterSet = parseTestReport(await runCli(premium));
     expect(afterSet).toMatchObject({
       exitCode: 0,
       source: 'custom',
       configured: { v2: 100 },
       counts: { v2: 300 },
     });
-    const plain = parseJson<TestReport>(await runCli(['test', '400', '--json', '--url', stack.gatewayUrl]));
+    const plain = parseTestReport(await runCli(['test', '400', '--json', '--url', stack.gatewayUrl]));
     expect(plain).toMatchObject({ exitCode: 0, configured: { v1: 60, v2: 40 } });
   }, 180_000);
 
@@ -290,7 +290,7 @@ describe('traffic CLI on the local stack', () => {
     await stack.backends.v2.stop();
     try {
       const result = await runCli(['test', '200', '--json', '--url', stack.gatewayUrl]);
-      const report = parseJson<TestReport>(result);
+      const report = parseTestReport(result);
       expect(result.code).toBe(2);
       expect(report.verdict).toBe('errors');
       expect(report.errors.byStatus['503']).toBeGreaterThan(0);

@@ -1,4 +1,5 @@
 /** People-readable summaries of VirtualService rules: `GET /__mesh`, `traffic config` and reports. */
+import type { RuleSummary } from '@movies/contracts/mesh-state';
 import {
   destinationKey,
   type HttpMatch,
@@ -24,21 +25,8 @@ export function describeMatch(match: HttpMatch | undefined): string {
   return parts.join(' AND ') || 'every request';
 }
 
-export interface RuleSummary {
-  virtualService: string;
-  index: number;
-  name: string | undefined;
-  /** One entry per match block; the blocks OR. */
-  match: string[];
-  rewrite: string | undefined;
-  destinations: Array<{ host: string; subset: string | undefined; weight: number }>;
-  fault:
-    | { delay?: { fixedDelay: string; percent: number }; abort?: { httpStatus: number; percent: number } }
-    | undefined;
-  mirror: { host: string; subset: string | undefined; percent: number } | undefined;
-  timeout: string | undefined;
-  retries: { attempts: number; perTryTimeout: string | undefined } | undefined;
-}
+/** The shape GET /__mesh carries: one schema, in @movies/contracts. */
+export type { RuleSummary };
 
 type RuleFault = RuleSummary['fault'];
 

@@ -4,6 +4,7 @@
  * distribution is computed from the regularized incomplete gamma function (Numerical Recipes' series and continued
  * fraction), so no statistics dependency is needed.
  */
+import type { SplitVerdict } from '@movies/contracts/traffic-report';
 
 const lanczos = [
   0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
@@ -83,22 +84,8 @@ export function chiSquareSurvival(x: number, df: number): number {
   return regularizedGammaQ(df / 2, x / 2);
 }
 
-export interface SplitVerdict {
-  /** Whether the observed split is consistent with the configured weights at level alpha. */
-  pass: boolean;
-  /** Pearson's χ² statistic; null when no test could be run or a zero-weight version answered. */
-  statistic: number | null;
-  df: number;
-  /** Probability of a deviation at least this large if the configured weights are true; null when not run. */
-  pValue: number | null;
-  alpha: number;
-  /** Expected answers per version for the observed total. */
-  expected: Record<string, number>;
-  /** One sentence a person can act on. */
-  reason: string;
-  /** Set when some expected count is below 5, where the χ² approximation is rough. */
-  warning?: string;
-}
+/** Part of the traffic CLI's report, so its one schema is @movies/contracts'. */
+export type { SplitVerdict };
 
 /**
  * Pearson's chi-square goodness-of-fit test of observed answers per version against configured percentages.

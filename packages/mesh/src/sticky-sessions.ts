@@ -6,6 +6,7 @@
  * and how they follow the weights (a subset at 0 loses its pin, one coming back gets it), for the gateway, the
  * traffic CLI, the cluster scripts and the analyzer alike.
  */
+import { VISITOR_COOKIE } from '@movies/contracts/names';
 import {
   type Destination,
   destinationKey,
@@ -13,7 +14,8 @@ import {
   type RouteDestination,
 } from './virtual-service.js';
 
-export const STICKY_COOKIE = 'movie-version';
+/** The cookie's name is part of the contract with the UI (@movies/contracts). */
+export const STICKY_COOKIE = VISITOR_COOKIE;
 /** Four hours: a visit, not a lifetime. */
 export const STICKY_MAX_AGE_SECONDS = 14_400;
 

@@ -3,18 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listOverlays, renderedDir, renderOverlay } from '../src/overlays.js';
 import { renderAll, renderedFileContent } from '../src/render.js';
-
-const EXPECTED_OVERLAYS = [
-  '100-0',
-  '80-20',
-  '50-50',
-  '0-100',
-  'fault-injection',
-  'gateway-api',
-  'header-routing',
-  'mirroring',
-  'mtls-strict',
-];
+import { EXPECTED_OVERLAYS } from '../src/testing.js';
 
 describe('k8s overlays', () => {
   it('lists every runnable variant of the contract', () => {

@@ -1,11 +1,3 @@
-export {
-  type BackendOptions,
-  type BackendProcess,
-  catalogueOf,
-  ensureBackendBuilt,
-  startBackend,
-  type Version,
-} from './backend.js';
 export { isCI, type ToolGate, toolGate } from './ci.js';
 export { freePort, isListening } from './ports.js';
 export { type Outcome, summarize, summaryLine, tally, type VitestReport } from './test-report.js';

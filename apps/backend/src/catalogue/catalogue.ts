@@ -1,4 +1,7 @@
+import type { GenreWithCount, HomeFeed, HomeSection, MoviePage } from '@movies/contracts/api';
 import type { CatalogueFile, CatalogueName, Genre, Movie } from './schema.js';
+
+export type { GenreWithCount, HomeFeed, HomeSection, MoviePage };
 
 export const SORT_KEYS = ['popularity', 'rating', 'newest', 'oldest', 'title'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -18,29 +21,6 @@ export interface ListQuery {
   sort: SortKey;
   genre?: number;
   q?: string;
-}
-
-/** TMDB's pagination envelope. */
-export interface MoviePage {
-  page: number;
-  results: Movie[];
-  total_pages: number;
-  total_results: number;
-}
-
-export interface GenreWithCount extends Genre {
-  count: number;
-}
-
-export interface HomeSection {
-  genre: Genre;
-  total_results: number;
-  results: Movie[];
-}
-
-export interface HomeFeed {
-  featured: Movie[];
-  sections: HomeSection[];
 }
 
 /** Lower-cased, accent-free text so "deewar" finds "Deewaar"-style spellings with diacritics too. */

@@ -1,12 +1,19 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUNDLED_CATALOGUES } from '../config.js';
 import { Catalogue } from './catalogue.js';
 import { catalogueFileSchema } from './schema.js';
 
-/** apps/backend/data, found relative to this file so both src/ (tsx) and dist/ (node) resolve it. */
-export const BUNDLED_DATA_ROOT = fileURLToPath(new URL('../../data/', import.meta.url));
+/**
+ * apps/backend/data, found relative to this module: two levels up from src/catalogue/ (tsx, tests), one up from
+ * the built dist/server.js bundle (node, the image).
+ */
+const dataRoots = ['../../data/', '../data/'].map((relative) =>
+  fileURLToPath(new URL(relative, import.meta.url)),
+);
+export const BUNDLED_DATA_ROOT =
+  dataRoots.find((root) => existsSync(path.join(root, BUNDLED_CATALOGUES[0]))) ?? (dataRoots[0] as string);
 
 export const CATALOGUE_FILE_NAME = 'catalogue.json';
 

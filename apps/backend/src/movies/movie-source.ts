@@ -1,9 +1,10 @@
+import type { DataSource } from '@movies/contracts/api';
 import { LRUCache } from 'lru-cache';
 import type { Catalogue, HomeFeed, ListQuery, MoviePage } from '../catalogue/catalogue.js';
 import type { Movie } from '../catalogue/schema.js';
 import type { PropagatedHeaders } from '../observability/trace-headers.js';
 
-export type DataSource = 'bundled' | 'tmdb';
+export type { DataSource };
 
 export type Sourced<T> = T & { source: DataSource };
 

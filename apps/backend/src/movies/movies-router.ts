@@ -1,3 +1,5 @@
+import type { BackendIdentity } from '@movies/contracts/api';
+import { DATA_SOURCE_HEADER, REQUEST_ID_HEADER } from '@movies/contracts/names';
 import { type Request, Router } from 'express';
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { AppError, methodNotAllowed } from '../errors.js';
@@ -9,7 +11,7 @@ const GET_ONLY = ['GET', 'HEAD'] as const;
 
 /** Incoming trace headers plus our request id, for every call made on this request's behalf. */
 function traceOf(req: Request): PropagatedHeaders {
-  return { ...pickTraceHeaders(req.headers), 'x-request-id': String(req.id) };
+  return { ...pickTraceHeaders(req.headers), [REQUEST_ID_HEADER]: String(req.id) };
 }
 
 export function moviesRouter(deps: {
@@ -26,12 +28,12 @@ export function moviesRouter(deps: {
     .get((_req, res) => {
       const current = source.currentSource;
       res.json({
-        service: 'movie-backend',
+        service: 'movie-backend' as const,
         version: serviceVersion,
         catalogue: catalogue.name,
         source: current,
         message: `movie-backend ${serviceVersion} serving the ${displayName} (${catalogue.name}) catalogue from ${current === 'tmdb' ? 'TMDB' : 'bundled data'}`,
-      });
+      } satisfies BackendIdentity);
     })
     .all(methodNotAllowed(GET_ONLY));
 
@@ -61,14 +63,14 @@ export function moviesRouter(deps: {
       if (source.listJson) {
         // Hot path (and the benchmarked one): pre-serialised bytes, skipping res.send's per-request work.
         const body = source.listJson(listQuery);
-        res.setHeader('x-data-source', 'bundled');
+        res.setHeader(DATA_SOURCE_HEADER, 'bundled');
         res.setHeader('content-type', 'application/json; charset=utf-8');
         res.setHeader('content-length', body.length);
         res.end(body);
         return;
       }
       const page = await source.list(listQuery, traceOf(req));
-      res.set('x-data-source', page.source).json(page);
+      res.set(DATA_SOURCE_HEADER, page.source).json(page);
     })
     .all(methodNotAllowed(GET_ONLY));
 
@@ -81,7 +83,7 @@ export function moviesRouter(deps: {
       const found = await source.movie(parsed.data, traceOf(req));
       if (!found)
         throw AppError.notFound(`No movie with id ${parsed.data} in the ${catalogue.name} catalogue`);
-      res.set('x-data-source', found.source).json({ ...found.movie, source: found.source });
+      res.set(DATA_SOURCE_HEADER, found.source).json({ ...found.movie, source: found.source });
     })
     .all(methodNotAllowed(GET_ONLY));
 
@@ -90,7 +92,7 @@ export function moviesRouter(deps: {
     .get(async (req, res) => {
       const query = parseOrBadRequest(homeQuerySchema, req.query);
       const feed = await source.home(query.per_genre, traceOf(req));
-      res.set('x-data-source', feed.source).json({ catalogue: catalogue.name, ...feed });
+      res.set(DATA_SOURCE_HEADER, feed.source).json({ catalogue: catalogue.name, ...feed });
     })
     .all(methodNotAllowed(GET_ONLY));
 

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BackendProcess, startBackend } from '@movies/testkit';
+import { type BackendProcess, startBackend } from '@movies/backend/testing';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { chromiumArgs } from './chromium';

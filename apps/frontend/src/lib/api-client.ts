@@ -1,3 +1,4 @@
+import { CATALOGUE_HEADER, PREMIUM_HEADER, VERSION_HEADER } from '@movies/contracts/names';
 import axios, {
   type AxiosRequestConfig,
   type AxiosResponse,
@@ -29,7 +30,7 @@ export const apiClient = axios.create({
   headers: { Accept: 'application/json' },
 });
 
-export const premiumHeader = { name: 'x-user-type', value: 'premium' } as const;
+export const premiumHeader = PREMIUM_HEADER;
 
 /** Per request of the visit: the gate to release and the pin it carried (which version it was meant for). */
 const visits = new WeakMap<InternalAxiosRequestConfig, { release: GateRelease; pinnedTo: string | null }>();
@@ -68,8 +69,8 @@ function headerValue(response: AxiosResponse, name: string): string | null {
 
 export function readServedBy(response: AxiosResponse): ServedBy {
   return {
-    version: headerValue(response, 'x-backend-version'),
-    catalogue: headerValue(response, 'x-catalogue'),
+    version: headerValue(response, VERSION_HEADER),
+    catalogue: headerValue(response, CATALOGUE_HEADER),
   };
 }
 

@@ -1,9 +1,8 @@
-import type { ApiResult, Genre } from '../types/api';
+import type { ApiResult, GenresAnswer, GenreWithCount } from '../types/api';
 import { apiGet } from './api-client';
 
-/** GET /genres — accepts a bare list or `{ genres: [...] }`. Shared by browse and movie detail. */
-export async function getGenres(signal?: AbortSignal): Promise<ApiResult<Genre[]>> {
-  const result = await apiGet<Genre[] | { genres?: Genre[] }>('/genres', { signal });
-  const genres = Array.isArray(result.data) ? result.data : (result.data.genres ?? []);
-  return { data: genres, servedBy: result.servedBy };
+/** GET /genres. Shared by browse and movie detail. */
+export async function getGenres(signal?: AbortSignal): Promise<ApiResult<GenreWithCount[]>> {
+  const result = await apiGet<GenresAnswer>('/genres', { signal });
+  return { data: result.data.genres, servedBy: result.servedBy };
 }

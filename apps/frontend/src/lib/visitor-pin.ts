@@ -1,3 +1,4 @@
+import { VISITOR_COOKIE } from '@movies/contracts/names';
 import { createStore, useStore } from './create-store';
 import { premiumStore } from './premium-store';
 
@@ -6,7 +7,7 @@ import { premiumStore } from './premium-store';
  * (k8s/components/sticky-sessions). While it is set, every /api/ request of this browser goes to that version
  * as long as its weight is above 0. Not HttpOnly on purpose: the UI reads it, and "New visitor" clears it.
  */
-export const pinCookie = 'movie-version';
+export const pinCookie = VISITOR_COOKIE;
 const pinValue = /^[A-Za-z0-9_-]{1,32}$/;
 
 export function readPin(): string | null {

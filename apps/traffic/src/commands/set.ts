@@ -36,7 +36,7 @@ export async function runSet(
     // Names are checked against the subsets the gateway accepts (its DestinationRule's), not the current weights:
     // after `set v1=100`, v2 is still a subset and `set 95 5` brings it back.
     try {
-      validateWeights(change.weights, current.subsets ?? Object.keys(current.weights));
+      validateWeights(change.weights, current.subsets);
     } catch (error) {
       if (error instanceof WeightsError) throw new UsageError(error.message, 'set');
       throw error;

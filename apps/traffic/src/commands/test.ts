@@ -1,56 +1,18 @@
 /** `traffic test N`: send N requests, count versions, and judge the split against the configured weights. */
 import { performance } from 'node:perf_hooks';
 import { progressBar } from '@movies/cli-kit';
-import { chiSquareGoodnessOfFit, percentile, type SplitVerdict, wilsonInterval } from '@movies/mesh';
-import type { Invocation } from '../args.js';
-import { Requester, runLoad, Tally } from '../load.js';
+import type { TestReport } from '@movies/contracts/traffic-report';
+import { chiSquareGoodnessOfFit, percentile, wilsonInterval } from '@movies/mesh';
+import { runLoad, Tally } from '../load.js';
 import { type ConfiguredView, requestInfo } from '../mesh-view.js';
-import { colourFor, orderedVersions, palette, pct, splitBars, table, weightPct } from '../render.js';
+import { orderedVersions, palette, pct, splitBars, table, weightPct } from '../render.js';
 import { describeOrigin } from '../target.js';
+import { printReport, requesterFor, round, runMeta, type TestInvocation } from './common.js';
 
 export const exitCodes = { ok: 0, splitMismatch: 1, errors: 2, usage: 64 } as const;
 
-export interface TestReport {
-  target: string;
-  mode: 'local' | 'cluster';
-  source: string;
-  path: string;
-  headers: Record<string, string>;
-  requests: number;
-  concurrency: number;
-  durationMs: number;
-  requestsPerSecond: number;
-  /** Answers per version, as the backend stated it. */
-  counts: Record<string, number>;
-  unknown: number;
-  errors: {
-    total: number;
-    byStatus: Record<string, number>;
-    byNetworkError: Record<string, number>;
-    /** Error answers whose backend stated its version (x-backend-version on the error response). */
-    byVersion: Record<string, number>;
-  };
-  /** Shares of all requests sent, in percent: each version, unknown, errors. */
-  percentages: Record<string, number>;
-  /** Configured percent per version for a request like the ones sent; null when it could not be read. */
-  configured: Record<string, number> | null;
-  /** Each version's share of the versioned answers, in percent (what the configured weights predict). */
-  observedSplit: Record<string, number>;
-  chiSquare: SplitVerdict;
-  /** 95 % Wilson interval of each version's share of versioned answers, in percent. */
-  intervals: Record<string, { low: number; high: number }>;
-  successRate: number;
-  /**
-   * Per version: percent of the answers that named it which were 2xx. A canary is judged on its own answers,
-   * not diluted by the stable version's.
-   */
-  successRateByVersion: Record<string, number>;
-  latencyMs: { p50: number | null; p90: number | null; p99: number | null };
-  verdict: 'pass' | 'split-mismatch' | 'errors';
-  exitCode: number;
-}
-
-const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+/** The report's one schema is @movies/contracts' (canary.sh reads it through the ops helper). */
+export type { TestReport };
 
 export function buildTestReport(
   tally: Tally,
@@ -242,19 +204,10 @@ function progressDetail(tally: Tally): string {
   return `| ${versions} | errors ${tally.errors}`;
 }
 
-export async function runTest(
-  invocation: Extract<Invocation, { command: 'test' }>,
-  view: ConfiguredView,
-): Promise<number> {
+export async function runTest(invocation: TestInvocation, view: ConfiguredView): Promise<number> {
   const request = requestInfo(invocation.path, invocation.headers);
   const configured = view.weightsFor(request);
-  const requester = new Requester({
-    baseUrl: view.target.url,
-    path: invocation.path,
-    headers: invocation.headers,
-    timeoutMs: invocation.timeoutMs,
-    sockets: invocation.concurrency,
-  });
+  const requester = requesterFor(invocation, view);
   if (!invocation.json) {
     process.stderr.write(
       `target ${view.target.url} (${describeOrigin(view.target.origin)}; ${view.mode === 'local' ? 'local gateway' : 'cluster'})\n`,
@@ -274,21 +227,10 @@ export async function runTest(
     progress?.finish();
     requester.close();
   }
-  const report = buildTestReport(tally, configured, {
-    target: view.target.url,
-    mode: view.mode,
-    source: view.source,
-    path: invocation.path,
+  const meta = runMeta(invocation, view, started, {
     headers: invocation.headers,
     requests: invocation.requests,
-    concurrency: invocation.concurrency,
-    durationMs: round(performance.now() - started, 1),
-    alpha: invocation.alpha,
   });
-  process.stdout.write(
-    invocation.json
-      ? `${JSON.stringify(report)}\n`
-      : `${formatTestReport(report, colourFor(process.stdout))}\n`,
-  );
-  return report.exitCode;
+  const report = buildTestReport(tally, configured, meta);
+  return printReport(report, invocation.json, formatTestReport);
 }

@@ -12,11 +12,11 @@ import {
   STICKY_COOKIE,
   summarizeVisits,
 } from '@movies/mesh';
-import type { Invocation } from '../args.js';
-import { type Outcome, Requester, Tally } from '../load.js';
+import { type Outcome, type Requester, Tally } from '../load.js';
 import { type ConfiguredView, requestInfo } from '../mesh-view.js';
-import { colourFor, orderedVersions, palette, pct, splitBars, table, weightPct } from '../render.js';
+import { orderedVersions, palette, pct, splitBars, table, weightPct } from '../render.js';
 import { describeOrigin } from '../target.js';
+import { printReport, requesterFor, round, runMeta, type TestInvocation } from './common.js';
 import { exitCodes } from './test.js';
 
 export interface VisitorsReport {
@@ -50,8 +50,6 @@ interface VisitRecord {
   versions: string[];
   pinned: boolean;
 }
-
-const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** One visitor: K requests in a row, sending back the cookies it was given. */
 async function visit(
@@ -179,18 +177,12 @@ export function formatVisitorsReport(report: VisitorsReport, colour: boolean): s
 }
 
 export async function runVisitors(
-  invocation: Extract<Invocation, { command: 'test' }>,
+  invocation: TestInvocation,
   view: ConfiguredView,
   visitors: { count: number; perVisitor: number },
 ): Promise<number> {
   const configured = view.weightsFor(requestInfo(invocation.path, invocation.headers));
-  const requester = new Requester({
-    baseUrl: view.target.url,
-    path: invocation.path,
-    headers: invocation.headers,
-    timeoutMs: invocation.timeoutMs,
-    sockets: invocation.concurrency,
-  });
+  const requester = requesterFor(invocation, view);
   if (!invocation.json) {
     process.stderr.write(
       `target ${view.target.url} (${describeOrigin(view.target.origin)}; ${visitors.count} visitors)\n`,
@@ -211,20 +203,7 @@ export async function runVisitors(
   } finally {
     requester.close();
   }
-  const report = buildVisitorsReport(visits, tally, configured, {
-    target: view.target.url,
-    mode: view.mode,
-    source: view.source,
-    path: invocation.path,
-    requestsPerVisitor: visitors.perVisitor,
-    concurrency: invocation.concurrency,
-    durationMs: round(performance.now() - started, 1),
-    alpha: invocation.alpha,
-  });
-  process.stdout.write(
-    invocation.json
-      ? `${JSON.stringify(report)}\n`
-      : `${formatVisitorsReport(report, colourFor(process.stdout))}\n`,
-  );
-  return report.exitCode;
+  const meta = runMeta(invocation, view, started, { requestsPerVisitor: visitors.perVisitor });
+  const report = buildVisitorsReport(visits, tally, configured, meta);
+  return printReport(report, invocation.json, formatVisitorsReport);
 }

@@ -2,7 +2,9 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { type TestReport, testReportSchema } from '@movies/contracts/traffic-report';
 import { repoRoot } from '@movies/mesh';
+import { expect } from 'vitest';
 
 export const tsxBin = join(repoRoot, 'node_modules', '.bin', 'tsx');
 /** tsx's loader, for `node --import` when a test needs signals to reach the CLI process directly. */
@@ -67,4 +69,16 @@ export function parseJson<T = Record<string, unknown>>(result: CliResult): T {
       `stdout is not one JSON object (exit ${result.code}):\n${result.stdout}\nstderr:\n${result.stderr}`,
     );
   }
+}
+
+/**
+ * A `test --json` report, held to the one schema canary.sh reads it by (@movies/contracts): it must parse, and
+ * parsing must drop nothing.
+ */
+export function parseTestReport(result: CliResult): TestReport {
+  const json = parseJson(result);
+  const parsed = testReportSchema.safeParse(json);
+  if (!parsed.success) throw new Error(`the report breaks its contract: ${parsed.error.message}`);
+  expect(parsed.data, 'a report field the contract does not know').toEqual(json);
+  return parsed.data;
 }

@@ -6,7 +6,7 @@ import { getGenres } from '../../../lib/genres';
 import { type QueryResult, useApiQuery } from '../../../lib/use-api-query';
 import { useDebouncedValue } from '../../../lib/use-debounced-value';
 import { useDocumentTitle } from '../../../lib/use-document-title';
-import type { Movie, Paged } from '../../../types/api';
+import type { MoviePage } from '../../../types/api';
 import { getMovies, perPage } from '../api/get-movies';
 import {
   type BrowseParams,
@@ -135,7 +135,7 @@ export function BrowseView() {
   );
 }
 
-type MoviesQuery = QueryResult<Paged<Movie>>;
+type MoviesQuery = QueryResult<MoviePage>;
 
 interface BrowseResultsProps {
   movies: MoviesQuery;

@@ -46,7 +46,7 @@ export function MovieDetails({
   const released = formatReleaseDate(movie.release_date);
   const rating = ratingText(movie);
   const language = languageName(movie.original_language);
-  const genres = movie.genres ?? genresOf(movie.genre_ids, knownGenres);
+  const genres = genresOf(movie.genre_ids, knownGenres);
 
   return (
     <article className="movie-detail" aria-labelledby="movie-title">

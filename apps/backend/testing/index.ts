@@ -1,17 +1,18 @@
 /**
- * The backend launcher every suite shares: the BUILT backend (`node apps/backend/dist/server.js`) spawned as v1
- * (Bollywood) or v2 (Hollywood) on a free port, ready once /readyz answers. @movies/backend is a declared
- * dependency of this package, so `pnpm -r build` builds it before any package whose tests launch it; when dist/ is
- * still missing (a test run without a build), the first launcher builds it once for all parallel test files.
+ * `@movies/backend/testing`: the backend launcher every suite shares. It spawns the BUILT backend
+ * (`node apps/backend/dist/server.js`) as v1 (Bollywood) or v2 (Hollywood) on a free port, ready once /readyz
+ * answers. It lives outside src/, so the production build never includes it. A package whose tests launch the
+ * backend imports it from here and so declares @movies/backend, which makes `pnpm -r build` build the backend first;
+ * when dist/ is still missing (a test run without a build), the first launcher builds it once for all parallel test
+ * files.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { freePort } from './ports.js';
-import { waitFor, waitForHttp } from './wait.js';
+import { freePort, waitFor, waitForHttp } from '@movies/testkit';
 
 const execFileAsync = promisify(execFile);
 
@@ -19,7 +20,7 @@ export type Version = 'v1' | 'v2';
 
 export const catalogueOf: Readonly<Record<Version, string>> = { v1: 'bollywood-data', v2: 'hollywood-data' };
 
-const backendDir = dirname(createRequire(import.meta.url).resolve('@movies/backend/package.json'));
+const backendDir = dirname(fileURLToPath(new URL('../package.json', import.meta.url)));
 const builtServer = join(backendDir, 'dist', 'server.js');
 const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;

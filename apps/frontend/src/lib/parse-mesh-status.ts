@@ -1,0 +1,52 @@
+import { type MeshState, meshStateSchema } from '@movies/contracts/mesh-state';
+import * as z from 'zod/mini';
+import { premiumHeader } from './api-client';
+import type { MeshStatus, PremiumRoute } from './mesh-status';
+
+/**
+ * The fields of the gateway's state (the one schema, @movies/contracts) the UI reads. Only weights are required:
+ * without counters the traffic panel counts its own requests, without the routing table premium routing is judged
+ * by the answers.
+ */
+const meshViewSchema = z.partial(
+  z.pick(meshStateSchema, { source: true, weights: true, virtualServices: true, traffic: true }),
+  { source: true, virtualServices: true, traffic: true },
+);
+
+type RawRoute = { match?: Array<{ headers?: Record<string, Record<string, unknown>> }>; route?: unknown };
+
+/** The subset a rule sends everything to, when it has one destination (header routing: v2). */
+function soleSubset(route: unknown): string | null {
+  if (!Array.isArray(route) || route.length !== 1) return null;
+  const subset: unknown = route[0]?.destination?.subset;
+  return typeof subset === 'string' ? subset : null;
+}
+
+/** Reads the routing table (VirtualServices, or HTTPRoutes read as such) for a rule on the premium header. */
+function findPremiumRoute(virtualServices: MeshState['virtualServices']): PremiumRoute | null {
+  for (const virtualService of virtualServices) {
+    const rules = (virtualService.spec as { http?: unknown } | undefined)?.http;
+    if (!Array.isArray(rules)) continue;
+    for (const rule of rules as RawRoute[]) {
+      for (const match of rule.match ?? []) {
+        const condition = match.headers?.[premiumHeader.name];
+        if (!condition) continue;
+        const value = [condition.exact, condition.prefix, condition.regex].find((v) => typeof v === 'string');
+        return { header: premiumHeader.name, value: String(value ?? ''), subset: soleSubset(rule.route) };
+      }
+    }
+  }
+  return null;
+}
+
+export function parseMeshStatus(body: unknown): MeshStatus | null {
+  const parsed = meshViewSchema.safeParse(body);
+  if (!parsed.success || Object.keys(parsed.data.weights).length === 0) return null;
+  const { source, weights, virtualServices, traffic } = parsed.data;
+  return {
+    source: source ?? null,
+    weights,
+    premiumRoute: findPremiumRoute(virtualServices ?? []),
+    traffic: traffic ?? null,
+  };
+}

@@ -1,0 +1,4 @@
+export * from './api.js';
+export * from './mesh-state.js';
+export * from './names.js';
+export * from './traffic-report.js';

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { errorAnswerSchema, meshStateSchema, meshUpdateSchema, movieSchema } from '../src/index.js';
+
+/** As ../shared/reference/tmdb-facts has it. */
+const movie = {
+  id: 19404,
+  title: 'Dilwale Dulhania Le Jayenge',
+  original_title: 'दिलवाले दुल्हनिया ले जायेंगे',
+  original_language: 'hi',
+  overview: null,
+  release_date: '1995-10-20',
+  genre_ids: [35, 18, 10749],
+  vote_average: 8.5,
+  vote_count: 4485,
+  popularity: 7.4012,
+  poster_path: '/rfcy6Gd3PbFIqwZX5U8xnbv7jOc.jpg',
+  backdrop_path: '/90ez6ArvpO8bvpyIngBuwXOqJm5.jpg',
+};
+
+const issuesOf = (result: { success: boolean; error?: { issues: Array<{ path: PropertyKey[] }> } }) =>
+  result.error?.issues.map((issue) => issue.path.join('.'));
+
+describe('the API schemas', () => {
+  it('take a movie as TMDB shapes it, overview null when we do not know the story', () => {
+    expect(movieSchema.safeParse(movie).success).toBe(true);
+  });
+
+  it('name each field that breaks the contract', () => {
+    const result = movieSchema.safeParse({
+      ...movie,
+      release_date: '20/10/1995',
+      poster_path: 'https://image.tmdb.org/t/p/w500/x.jpg',
+      genre_ids: [],
+      vote_average: 11,
+    });
+    expect(issuesOf(result)).toEqual(['release_date', 'genre_ids', 'vote_average', 'poster_path']);
+  });
+
+  it('hold every error answer to { error: { code, message } }', () => {
+    expect(errorAnswerSchema.safeParse({ error: { code: 'not_found', message: 'No movie' } }).success).toBe(
+      true,
+    );
+    expect(errorAnswerSchema.safeParse({ error: 'No movie' }).success).toBe(false);
+  });
+});
+
+describe('the /__mesh schemas', () => {
+  it('refuse weights outside 0–100 and a state without its counters', () => {
+    const state = {
+      source: '80-20',
+      via: 'rendered',
+      weights: { v1: 180, v2: -80 },
+      rules: [],
+      counts: {},
+      countsSince: '2026-12-01T10:00:00.000Z',
+      stats: { mirrored: 0, delayed: 0, aborted: 0, unrouted: 0 },
+      upstreams: {},
+      updatedAt: '2026-12-01T10:00:00.000Z',
+      virtualServices: [],
+      subsets: ['v1', 'v2'],
+    };
+    expect(issuesOf(meshStateSchema.safeParse(state))).toEqual(['weights.v1', 'weights.v2', 'traffic']);
+  });
+
+  it('take a PUT of an overlay or of weights, never both', () => {
+    expect(meshUpdateSchema.safeParse({ overlay: '90-10' }).success).toBe(true);
+    expect(meshUpdateSchema.safeParse({ weights: { v1: 90, v2: 10 } }).success).toBe(true);
+    expect(meshUpdateSchema.safeParse({ overlay: '90-10', weights: { v1: 90 } }).success).toBe(false);
+  });
+});
