@@ -8,10 +8,13 @@ import type { MeshStatus, PremiumRoute } from './mesh-status';
  * without counters the traffic panel counts its own requests, without the routing table premium routing is judged
  * by the answers.
  */
-const meshViewSchema = z.partial(
-  z.pick(meshStateSchema, { source: true, weights: true, virtualServices: true, traffic: true }),
-  { source: true, virtualServices: true, traffic: true },
-);
+const { shape } = meshStateSchema;
+const meshViewSchema = z.object({
+  source: z.optional(shape.source),
+  weights: shape.weights,
+  virtualServices: z.optional(shape.virtualServices),
+  traffic: z.optional(shape.traffic),
+});
 
 type RawRoute = { match?: Array<{ headers?: Record<string, Record<string, unknown>> }>; route?: unknown };
 

@@ -1,5 +1,13 @@
+import { CATALOGUE_HEADER, VERSION_HEADER } from '@movies/contracts/names';
 import { delay, HttpResponse, http } from 'msw';
-import type { Movie } from '../types/api';
+import type {
+  BackendIdentity,
+  GenresAnswer,
+  HomeAnswer,
+  Movie,
+  MovieAnswer,
+  MoviePageAnswer,
+} from '../types/api';
 import type { FixtureCatalogue } from './fixtures';
 
 // MSW handlers that answer like apps/backend (same paths, query parameters, headers and error shape), for
@@ -21,7 +29,7 @@ const sorts: Record<string, (a: Movie, b: Movie) => number> = {
 };
 
 function headersOf(catalogue: FixtureCatalogue) {
-  return { 'x-backend-version': catalogue.version, 'x-catalogue': catalogue.name };
+  return { [VERSION_HEADER]: catalogue.version, [CATALOGUE_HEADER]: catalogue.name };
 }
 
 function badRequest(catalogue: FixtureCatalogue, parameter: string) {
@@ -46,7 +54,7 @@ export function backendHandlers({ pick, delayMs = 0 }: BackendOptions) {
           catalogue: catalogue.name,
           source: 'bundled',
           message: `${catalogue.name} catalogue`,
-        },
+        } satisfies BackendIdentity,
         { headers: headersOf(catalogue) },
       );
     }),
@@ -56,7 +64,7 @@ export function backendHandlers({ pick, delayMs = 0 }: BackendOptions) {
         ...genre,
         count: catalogue.movies.filter((movie) => movie.genre_ids.includes(genre.id)).length,
       }));
-      return HttpResponse.json({ genres }, { headers: headersOf(catalogue) });
+      return HttpResponse.json({ genres } satisfies GenresAnswer, { headers: headersOf(catalogue) });
     }),
     http.get('*/api/home', async () => {
       const catalogue = await answer();
@@ -65,7 +73,8 @@ export function backendHandlers({ pick, delayMs = 0 }: BackendOptions) {
         return { genre, total_results: results.length, results };
       });
       const featured = [...catalogue.movies].sort(sorts.popularity);
-      return HttpResponse.json({ featured, sections }, { headers: headersOf(catalogue) });
+      const home: HomeAnswer = { catalogue: catalogue.name, featured, sections, source: 'bundled' };
+      return HttpResponse.json(home, { headers: headersOf(catalogue) });
     }),
     http.get('*/api/movies', async ({ request }) => {
       const catalogue = await answer();
@@ -90,7 +99,8 @@ export function backendHandlers({ pick, delayMs = 0 }: BackendOptions) {
           results: matches.slice((page - 1) * perPage, page * perPage),
           total_pages: Math.ceil(matches.length / perPage),
           total_results: matches.length,
-        },
+          source: 'bundled',
+        } satisfies MoviePageAnswer,
         { headers: headersOf(catalogue) },
       );
     }),
@@ -103,7 +113,9 @@ export function backendHandlers({ pick, delayMs = 0 }: BackendOptions) {
           { status: 404, headers: headersOf(catalogue) },
         );
       }
-      return HttpResponse.json(found, { headers: headersOf(catalogue) });
+      return HttpResponse.json({ ...found, source: 'bundled' } satisfies MovieAnswer, {
+        headers: headersOf(catalogue),
+      });
     }),
   ];
 }
