@@ -20,7 +20,6 @@ import {
 import { z } from 'zod';
 import { kubectlJson, type Target } from './target.js';
 
-export const meshPath = MESH_PATH;
 export type { MeshState };
 
 export class TargetError extends Error {
@@ -85,7 +84,7 @@ function requestText(
 
 /** GET /__mesh: the state when the target is a local gateway, undefined when it answers but is not one. */
 export async function fetchMeshState(baseUrl: string): Promise<MeshState | undefined> {
-  const { status, text } = await requestText(`${baseUrl}${meshPath}`, 'GET', 10_000);
+  const { status, text } = await requestText(`${baseUrl}${MESH_PATH}`, 'GET', 10_000);
   if (status < 200 || status > 299) return undefined;
   let json: unknown;
   try {
@@ -153,7 +152,7 @@ export async function readConfiguredView(target: Target, options: ViewOptions): 
   if (state) return localView(target, state);
   if (!options.kubectl) {
     throw new Error(
-      `${target.url} is not a local gateway (no ${meshPath}) and kubectl is not available to read its VirtualServices`,
+      `${target.url} is not a local gateway (no ${MESH_PATH}) and kubectl is not available to read its VirtualServices`,
     );
   }
   const virtualServices = await clusterVirtualServices(options.kubectl, options.namespace);
@@ -172,7 +171,7 @@ export async function putMesh(
   baseUrl: string,
   body: { overlay: string } | { weights: Record<string, number> },
 ): Promise<{ ok: true } | { ok: false; status: number; message: string }> {
-  const { status, text } = await requestText(`${baseUrl}${meshPath}`, 'PUT', 30_000, JSON.stringify(body));
+  const { status, text } = await requestText(`${baseUrl}${MESH_PATH}`, 'PUT', 30_000, JSON.stringify(body));
   if (status >= 200 && status <= 299) return { ok: true };
   let message = text.trim();
   try {

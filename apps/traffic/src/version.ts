@@ -5,8 +5,6 @@
  */
 import { VERSION_HEADER } from '@movies/contracts/names';
 
-export const versionHeader = VERSION_HEADER;
-
 /** A version label as pods carry it (v1, v2, canary-2…): short, no spaces or markup. */
 const versionPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 
@@ -19,7 +17,7 @@ export function detectVersion(
   headers: Readonly<Record<string, string | string[] | undefined>>,
   body: string | undefined,
 ): DetectedVersion | undefined {
-  const raw = headers[versionHeader];
+  const raw = headers[VERSION_HEADER];
   const headerValue = (Array.isArray(raw) ? raw[0] : raw)?.trim();
   if (headerValue && versionPattern.test(headerValue)) return { version: headerValue, from: 'header' };
   if (!body) return undefined;

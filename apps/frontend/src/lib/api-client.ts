@@ -30,13 +30,11 @@ export const apiClient = axios.create({
   headers: { Accept: 'application/json' },
 });
 
-export const premiumHeader = PREMIUM_HEADER;
-
 /** Per request of the visit: the gate to release and the pin it carried (which version it was meant for). */
 const visits = new WeakMap<InternalAxiosRequestConfig, { release: GateRelease; pinnedTo: string | null }>();
 
 apiClient.interceptors.request.use(async (config) => {
-  if (premiumStore.get()) config.headers.set(premiumHeader.name, premiumHeader.value);
+  if (premiumStore.get()) config.headers.set(PREMIUM_HEADER.name, PREMIUM_HEADER.value);
   if (config.outsideVisit) return config;
   const release = await enterPinGate();
   visits.set(config, { release, pinnedTo: readPin() });

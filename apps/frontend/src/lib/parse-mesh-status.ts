@@ -1,6 +1,6 @@
 import { type MeshState, meshStateSchema } from '@movies/contracts/mesh-state';
+import { PREMIUM_HEADER } from '@movies/contracts/names';
 import * as z from 'zod/mini';
-import { premiumHeader } from './api-client';
 import type { MeshStatus, PremiumRoute } from './mesh-status';
 
 /**
@@ -32,10 +32,10 @@ function findPremiumRoute(virtualServices: MeshState['virtualServices']): Premiu
     if (!Array.isArray(rules)) continue;
     for (const rule of rules as RawRoute[]) {
       for (const match of rule.match ?? []) {
-        const condition = match.headers?.[premiumHeader.name];
+        const condition = match.headers?.[PREMIUM_HEADER.name];
         if (!condition) continue;
         const value = [condition.exact, condition.prefix, condition.regex].find((v) => typeof v === 'string');
-        return { header: premiumHeader.name, value: String(value ?? ''), subset: soleSubset(rule.route) };
+        return { header: PREMIUM_HEADER.name, value: String(value ?? ''), subset: soleSubset(rule.route) };
       }
     }
   }

@@ -7,14 +7,13 @@ import { premiumStore } from './premium-store';
  * (k8s/components/sticky-sessions). While it is set, every /api/ request of this browser goes to that version
  * as long as its weight is above 0. Not HttpOnly on purpose: the UI reads it, and "New visitor" clears it.
  */
-export const pinCookie = VISITOR_COOKIE;
 const pinValue = /^[A-Za-z0-9_-]{1,32}$/;
 
 export function readPin(): string | null {
   if (typeof document === 'undefined') return null;
   for (const part of document.cookie.split(';')) {
     const separator = part.indexOf('=');
-    if (separator < 0 || part.slice(0, separator).trim() !== pinCookie) continue;
+    if (separator < 0 || part.slice(0, separator).trim() !== VISITOR_COOKIE) continue;
     const value = part.slice(separator + 1).trim();
     return pinValue.test(value) ? value : null;
   }
@@ -40,8 +39,8 @@ export function writePin(value: string | null, { quiet = false }: { quiet?: bool
   // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is missing in Firefox and in jsdom.
   document.cookie =
     value === null
-      ? `${pinCookie}=; Path=/; Max-Age=0; SameSite=Lax`
-      : `${pinCookie}=${value}; Path=/; SameSite=Lax`;
+      ? `${VISITOR_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax`
+      : `${VISITOR_COOKIE}=${value}; Path=/; SameSite=Lax`;
   if (!quiet) syncPin();
 }
 

@@ -1,6 +1,7 @@
+import { VISITOR_COOKIE } from '@movies/contracts/names';
 import { seededRandom } from '@movies/mesh/random';
 import { HttpResponse, http } from 'msw';
-import { pinCookie, writePin } from '../lib/visitor-pin';
+import { writePin } from '../lib/visitor-pin';
 import { backendHandlers } from './backend-handlers';
 import { bollywood, hollywood } from './fixtures';
 
@@ -36,7 +37,7 @@ export type StickyMesh = {
 };
 
 function documentPin(): string | null {
-  const match = document.cookie.match(new RegExp(`(?:^|;\\s*)${pinCookie}=([^;]*)`));
+  const match = document.cookie.match(new RegExp(`(?:^|;\\s*)${VISITOR_COOKIE}=([^;]*)`));
   return match?.[1] ?? null;
 }
 

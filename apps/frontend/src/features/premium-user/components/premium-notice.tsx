@@ -1,4 +1,4 @@
-import { premiumHeader } from '../../../lib/api-client';
+import { PREMIUM_HEADER } from '@movies/contracts/names';
 import { usePremiumUser } from '../../../lib/premium-store';
 import {
   type PremiumRouting,
@@ -15,7 +15,7 @@ const turnOn = (
 );
 
 function why(routing: PremiumRouting): string | null {
-  const header = `${premiumHeader.name}: ${premiumHeader.value}`;
+  const header = `${PREMIUM_HEADER.name}: ${PREMIUM_HEADER.value}`;
   if (routing.state === 'off') {
     const answered = routing.answeredBy ? `This premium request was answered by ${routing.answeredBy}: ` : '';
     return `${answered}the gateway’s routing ${routing.source ?? '(a custom split)'} has no rule for ${header}, so premium requests follow the split (${routing.split}).`;

@@ -1,5 +1,5 @@
+import { PREMIUM_HEADER } from '@movies/contracts/names';
 import { useId } from 'react';
-import { premiumHeader } from '../../../lib/api-client';
 import { setPremiumUser, usePremiumUser } from '../../../lib/premium-store';
 import { usePremiumRouting } from '../hooks/use-premium-routing';
 
@@ -31,7 +31,7 @@ export function PremiumToggle() {
         </span>
       )}
       <span id={hintId} className="visually-hidden">
-        Adds the header {premiumHeader.name}: {premiumHeader.value} to every API call
+        Adds the header {PREMIUM_HEADER.name}: {PREMIUM_HEADER.value} to every API call
       </span>
     </span>
   );
