@@ -1,4 +1,6 @@
 /** The two local stacks the canary tests run against: a healthy v2, and a v2 with the backend's demo fault. */
+import { meshStateSchema } from '@movies/contracts/mesh-state';
+import { MESH_PATH } from '@movies/contracts/names';
 import { type LocalStack, startLocalStack } from '@movies/gateway/testing';
 import { afterAll, beforeAll } from 'vitest';
 
@@ -25,6 +27,6 @@ export function canaryStacks(): CanaryStacks {
 
 /** The weights the stack's gateway routes by now (GET /__mesh). */
 export async function meshWeights(stack: LocalStack): Promise<Record<string, number>> {
-  const response = await fetch(`${stack.gatewayUrl}/__mesh`);
-  return ((await response.json()) as { weights: Record<string, number> }).weights;
+  const response = await fetch(`${stack.gatewayUrl}${MESH_PATH}`);
+  return meshStateSchema.parse(await response.json()).weights;
 }
