@@ -9,10 +9,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { MeshState } from '@movies/contracts/mesh-state';
 import { formatSplit, listOverlays, type RenderOptions, type VirtualService } from '@movies/mesh';
 import { type AccessLogSink, stdoutSink } from './access-log.js';
 import { sendText } from './http-io.js';
-import { handleMesh, isMeshPath, type MeshAdmin, type MeshState, toState } from './mesh-admin.js';
+import { handleMesh, isMeshPath, type MeshAdmin, toState } from './mesh-admin.js';
 import { UpstreamPools } from './pools.js';
 import { type RouteContext, routeRequest } from './route.js';
 import {
@@ -26,7 +27,6 @@ import { TrafficCounters, UNROUTED } from './traffic-counters.js';
 import { Upgrades } from './upgrades.js';
 import { resolveUpstreams, type UpstreamMap } from './upstreams.js';
 
-export type { MeshState } from './mesh-admin.js';
 export { shadowHost } from './mirror.js';
 
 export interface GatewayOptions {

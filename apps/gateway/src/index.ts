@@ -1,8 +1,7 @@
 // Public surface of @movies/gateway: the local gateway that routes like the k8s/ overlays' VirtualServices.
 export { type AccessLogEntry, type AccessLogSink, accessLogPattern, formatAccessLog } from './access-log.js';
-export { type Gateway, type GatewayOptions, type MeshState, shadowHost, startGateway } from './gateway.js';
+export { type Gateway, type GatewayOptions, shadowHost, startGateway } from './gateway.js';
 export { RoutingError } from './routing-table.js';
-export type { TrafficCount, TrafficSnapshot } from './traffic-counters.js';
 export {
   defaultUpstreams,
   resolveUpstreams,

@@ -19,8 +19,6 @@ import type { UpstreamMap } from './upstreams.js';
 
 const MAX_MESH_BODY = 16 * 1024;
 
-export { MESH_PATH, type MeshState };
-
 export function toState(table: RoutingTable, upstreams: UpstreamMap, traffic: TrafficCounters): MeshState {
   return {
     source: table.source,

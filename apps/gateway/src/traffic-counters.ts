@@ -7,8 +7,6 @@
  */
 import type { TrafficCount, TrafficSnapshot } from '@movies/contracts/mesh-state';
 
-export type { TrafficCount, TrafficSnapshot };
-
 export const UNROUTED = 'unrouted';
 const BUCKET_MS = 100;
 

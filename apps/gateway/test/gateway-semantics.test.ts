@@ -4,10 +4,11 @@
  * covered by overlays.test.ts.
  */
 import { connect } from 'node:net';
+import type { MeshState } from '@movies/contracts/mesh-state';
 import { freePort } from '@movies/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { accessLogPattern } from '../src/access-log.js';
-import { type Gateway, type MeshState, startGateway } from '../src/gateway.js';
+import { type Gateway, startGateway } from '../src/gateway.js';
 import {
   frontend,
   type RecordingUpstream,

@@ -2,10 +2,12 @@
  * Sticky sessions and the live traffic counters through the real gateway, routed by the real overlays (the
  * sticky-sessions component), with recording upstream servers standing in for v1 and v2.
  */
+
+import type { MeshState } from '@movies/contracts/mesh-state';
 import { STICKY_COOKIE, seededRandom, stickyCookieHeader } from '@movies/mesh';
 import { freePort } from '@movies/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Gateway, type MeshState, startGateway } from '../src/gateway.js';
+import { type Gateway, startGateway } from '../src/gateway.js';
 import { type RecordingUpstream, startRecordingUpstream, v1, v2, virtualService } from './helpers.js';
 
 let upstreamV1: RecordingUpstream;

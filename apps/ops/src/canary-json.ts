@@ -7,8 +7,6 @@ import { testReportSchema } from '@movies/contracts/traffic-report';
 import { InputError } from '@movies/mesh';
 import * as z from 'zod/mini';
 
-export { InputError };
-
 type Json = Record<string, unknown>;
 
 function object(value: unknown): Json {

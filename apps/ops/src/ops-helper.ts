@@ -14,7 +14,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { canaryCheck, canaryVerdict, InputError, meshWeights, prometheusScalar } from './canary-json.js';
+import { InputError } from '@movies/mesh';
+import { canaryCheck, canaryVerdict, meshWeights, prometheusScalar } from './canary-json.js';
 import { renderManifests, toYamlStream } from './render-manifests.js';
 import { describeSplit, planShift } from './shift-plan.js';
 
