@@ -230,7 +230,7 @@ main() {
   if (($# == 0)); then
     if is_interactive; then
       cmd_menu
-      return
+      return "$?"
     fi
     usage >&2
     usage_error "no command given and stdin is not a terminal (the menu needs one)"

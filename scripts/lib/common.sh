@@ -67,15 +67,17 @@ require_kubectl() {
 # The node helper that reads VirtualServices through @movies/mesh (apps/ops/src/ops-helper.ts). The bundle that
 # `pnpm build` makes starts in a fraction of tsx's time; when it is missing or older than its sources, tsx runs
 # the sources, so the result is never stale.
+# No bare `return` here: canary.sh calls this from its EXIT trap, where a bare `return` gives back the status the
+# script had before the trap (bash manual, "return"), not the helper's. The function's status is its last command's.
 ops_helper() {
   local bundle="${ROOT}/apps/ops/dist/ops-helper.mjs"
   if [[ -f "${bundle}" ]] && [[ -z "$(find "${ROOT}/apps/ops/src" "${ROOT}/packages/mesh/src" -name '*.ts' -newer "${bundle}" -print -quit)" ]]; then
     node "${bundle}" "$@"
-    return
+  else
+    local tsx="${ROOT}/node_modules/.bin/tsx"
+    [[ -x "${tsx}" ]] || die "${tsx} is missing: run 'pnpm install' in ${ROOT} first." "${EXIT_UNAVAILABLE}"
+    "${tsx}" "${ROOT}/apps/ops/src/ops-helper.ts" "$@"
   fi
-  local tsx="${ROOT}/node_modules/.bin/tsx"
-  [[ -x "${tsx}" ]] || die "${tsx} is missing: run 'pnpm install' in ${ROOT} first." "${EXIT_UNAVAILABLE}"
-  "${tsx}" "${ROOT}/apps/ops/src/ops-helper.ts" "$@"
 }
 
 # is_weight VALUE: a whole number from 0 to 100 (no sign, no decimals, no leading garbage).

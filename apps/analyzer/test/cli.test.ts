@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { renderOverlay } from '@movies/mesh';
+import { renderOverlay, requireKubectl } from '@movies/mesh';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -26,7 +26,7 @@ describe('analyze CLI (a real process)', () => {
 
   // A clean overlay's exit 0 is covered in-process by overlays.test.ts; one full run here proves the wiring.
   it('prints the findings of a broken file and exits 1', async () => {
-    const { yaml } = await renderOverlay('80-20', { kubectl: '/usr/bin/kubectl' });
+    const { yaml } = await renderOverlay('80-20', { kubectl: requireKubectl() });
     const file = join(dir, 'broken.yaml');
     // The first `subset: v2` is the destination of the sticky pin rule pin-v2 (route 2).
     writeFileSync(file, yaml.replace('subset: v2', 'subset: v3'));

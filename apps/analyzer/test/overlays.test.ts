@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { overlaysDir } from '@movies/mesh';
+import { overlaysDir, requireKubectl } from '@movies/mesh';
 import { EXPECTED_OVERLAYS } from '@movies/mesh/testing';
 import { describe, expect, it } from 'vitest';
 import { analyzeOverlay, CHECKS, formatFinding } from '../src/index.js';
@@ -9,7 +9,7 @@ describe('k8s overlays', () => {
   it.each(EXPECTED_OVERLAYS)(
     '%s renders with kubectl kustomize and passes every check',
     async (overlay) => {
-      const analysis = await analyzeOverlay(overlay, { kubectl: '/usr/bin/kubectl' });
+      const analysis = await analyzeOverlay(overlay, { kubectl: requireKubectl() });
       expect(analysis.findings.map(formatFinding)).toEqual([]);
       expect(analysis.objects.length).toBeGreaterThanOrEqual(17);
       // A scenario is checked against the split it is built on.

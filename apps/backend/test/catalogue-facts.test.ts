@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildCatalogue, readOverviews, serialiseCatalogue } from '../src/catalogue/build-from-facts.js';
-import { DEFAULT_FACTS_DIR, FactsError, factsDir, loadFacts, REPO_ROOT } from '../src/catalogue/facts.js';
+import { DEFAULT_FACTS_DIR, FactsError, factsDir, loadFacts } from '../src/catalogue/facts.js';
 import { catalogueFilePath, loadCatalogue } from '../src/catalogue/load.js';
 import type { CatalogueName, Movie } from '../src/catalogue/schema.js';
 import { BACKEND_ROOT } from './helpers.js';
@@ -45,9 +45,11 @@ function duplicates(values: readonly (string | number)[]): (string | number)[] {
 }
 
 describe('where the TMDB facts are read from', () => {
-  it('is shared/reference/tmdb-facts beside the repository, wherever the clone is', () => {
-    expect(REPO_ROOT).toBe(path.resolve(BACKEND_ROOT, '..', '..') + path.sep);
-    expect(DEFAULT_FACTS_DIR).toBe(path.resolve(REPO_ROOT, '..', 'shared', 'reference', 'tmdb-facts'));
+  it('is apps/backend/data/tmdb-facts inside the repository, with all three files', () => {
+    expect(DEFAULT_FACTS_DIR).toBe(path.join(BACKEND_ROOT, 'data', 'tmdb-facts'));
+    for (const file of ['bollywood.json', 'hollywood.json', 'genres.json', 'README.md']) {
+      expect(existsSync(path.join(DEFAULT_FACTS_DIR, file)), file).toBe(true);
+    }
     expect(factsDir({})).toBe(DEFAULT_FACTS_DIR);
     expect(factsDir({ TMDB_FACTS_DIR: '/srv/facts' })).toBe('/srv/facts');
   });

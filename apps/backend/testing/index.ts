@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort, waitFor, waitForHttp } from '@movies/testkit';
 
+export { type FilmFact, loadFacts } from '../src/catalogue/facts.js';
+
 const execFileAsync = promisify(execFile);
 
 export type Version = 'v1' | 'v2';

@@ -2,8 +2,11 @@
  * canary.sh end to end: against the real local stack (backend processes + the in-process gateway, shifted with
  * PUT /__mesh), and in cluster mode against the kubectl stand-in with a Prometheus HTTP server on 127.0.0.1.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type LocalStack, startLocalStack } from '@movies/gateway/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { canaryStacks, meshWeights } from './support/canary-stacks.js';
@@ -50,16 +53,25 @@ describe('canary.sh on the local stack', () => {
     expect(pinRules(stacks.healthy.gateway.state().rules)).toEqual(['pin-v2']);
   });
 
-  it('rolls a failing v2 back to 100-0 and exits 1', async () => {
+  it('rolls a failing v2 back to 100-0, exits 1 and writes the verdict file without a warning', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canary-verdict-'));
+    const verdictFile = join(dir, 'verdict.json');
     const result = await runScript(
       'canary.sh',
-      ['--local', '--url', stacks.faulty.gatewayUrl, ...fastCanary],
+      ['--local', '--url', stacks.faulty.gatewayUrl, ...fastCanary, '--json', verdictFile],
       {
         timeoutMs: 240_000,
       },
     );
 
     expect(result.code, result.stdout + result.stderr).toBe(1);
+    // The verdict is written from the EXIT trap; a helper status read wrongly there used to warn although it wrote.
+    expect(result.stdout + result.stderr).not.toContain('could not write the verdict');
+    const verdict = JSON.parse(readFileSync(verdictFile, 'utf8'));
+    rmSync(dir, { recursive: true, force: true });
+    expect(verdict).toMatchObject({ verdict: 'rolled-back', exitCode: 1, finalWeights: { v1: 100, v2: 0 } });
+    expect(verdict.summary).toMatch(/^ROLLED BACK to 100-0/);
+    expect(verdict.steps.filter((step: { result: string }) => step.result === 'fail')).toHaveLength(2);
     const rows = reportRows(result.stdout);
     const failures = rows.filter((row) => /FAIL: success rate [\d.]+ % < 99 %$/.test(row));
     expect(failures).toHaveLength(2); // the default --max-failed-checks

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { errorAnswerSchema, meshStateSchema, meshUpdateSchema, movieSchema } from '../src/index.js';
 
-/** As ../shared/reference/tmdb-facts has it. */
+/** As apps/backend/data/tmdb-facts has it. */
 const movie = {
   id: 19404,
   title: 'Dilwale Dulhania Le Jayenge',

@@ -71,6 +71,14 @@ export function findKubectl(env: NodeJS.ProcessEnv = process.env): string | unde
   return undefined;
 }
 
+/** findKubectl(), or an OverlayError saying how to provide one: for callers that must render live, never fall back. */
+export function requireKubectl(env: NodeJS.ProcessEnv = process.env): string {
+  const kubectl = findKubectl(env);
+  if (!kubectl)
+    throw new OverlayError('kubectl is needed to render the overlays (put it on the PATH, or set $KUBECTL)');
+  return kubectl;
+}
+
 export interface RenderedOverlay {
   overlay: string;
   yaml: string;

@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findKubectl, listOverlays, OverlayError, renderedDir, renderOverlay } from './overlays.js';
+import { listOverlays, renderedDir, renderOverlay, requireKubectl } from './overlays.js';
 
 /** The exact content of k8s/rendered/<overlay>.yaml for a fresh render. */
 export function renderedFileContent(overlay: string, yaml: string): string {
@@ -38,9 +38,7 @@ async function renderOne(overlay: string, kubectl: string, check: boolean): Prom
 export async function renderAll(
   options: RenderAllOptions = {},
 ): Promise<{ results: RenderFileResult[]; orphans: string[] }> {
-  const kubectl = findKubectl();
-  if (!kubectl)
-    throw new OverlayError('kubectl is needed to render the overlays (install it, or set $KUBECTL)');
+  const kubectl = requireKubectl();
   if (!options.check) mkdirSync(renderedDir, { recursive: true });
   const overlays = listOverlays();
   const results: RenderFileResult[] = [];

@@ -1,5 +1,5 @@
 /** Test support shared by the mesh and analyzer suites (imported as '@movies/mesh/testing'). */
-import { loadOverlay, parseManifests, renderOverlay } from './overlays.js';
+import { loadOverlay, parseManifests, renderOverlay, requireKubectl } from './overlays.js';
 
 /**
  * Every runnable variant in k8s/overlays/, written out by hand (splits first, then scenarios by name): the suites
@@ -23,7 +23,7 @@ const renders = new Map<string, Promise<Array<Record<string, unknown>>>>();
 export function renderedObjects(overlay: string): Promise<Array<Record<string, unknown>>> {
   let pending = renders.get(overlay);
   if (!pending) {
-    pending = renderOverlay(overlay, { kubectl: '/usr/bin/kubectl' }).then(({ yaml }) =>
+    pending = renderOverlay(overlay, { kubectl: requireKubectl() }).then(({ yaml }) =>
       parseManifests(yaml, `k8s/overlays/${overlay}`),
     );
     renders.set(overlay, pending);

@@ -6,8 +6,8 @@ import { catalogueFilePath } from './load.js';
 import { CATALOGUE_NAMES, type CatalogueName } from './schema.js';
 
 const USAGE = `Usage: pnpm --filter @movies/backend data:build [-- --catalogue bollywood|hollywood] [--facts DIR] [--check]
-Rebuilds apps/backend/data/<catalogue>-data/catalogue.json from the TMDB facts (default ../shared/reference/tmdb-facts
-beside the repository, or TMDB_FACTS_DIR) and apps/backend/data/overviews/<catalogue>.json.
+Rebuilds apps/backend/data/<catalogue>-data/catalogue.json from the TMDB facts (default apps/backend/data/tmdb-facts,
+or TMDB_FACTS_DIR) and apps/backend/data/overviews/<catalogue>.json.
 --check writes nothing and exits 1 when a bundled catalogue differs from what the build produces.`;
 
 /** Builds one catalogue and writes it (or, with check, compares it); false when check finds it stale. */

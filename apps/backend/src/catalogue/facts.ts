@@ -1,16 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { BUNDLED_DATA_ROOT } from './load.js';
 import { type CatalogueName, genreSchema } from './schema.js';
 
 /**
- * TMDB facts (ids, titles, dates, genres, image paths) for the films of both bundled catalogues, kept outside the
- * repository in `shared/reference/tmdb-facts/`, beside the clone: `<clone>/../shared/reference/tmdb-facts`.
- * TMDB_FACTS_DIR overrides the location.
+ * TMDB facts (ids, titles, dates, genres, image paths) for the films of both bundled catalogues, kept in the
+ * repository beside the catalogues they build: `apps/backend/data/tmdb-facts/` (its README says where they come
+ * from). TMDB_FACTS_DIR overrides the location.
  */
-export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-export const DEFAULT_FACTS_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'reference', 'tmdb-facts');
+export const DEFAULT_FACTS_DIR = path.join(BUNDLED_DATA_ROOT, 'tmdb-facts');
 
 export function factsDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.TMDB_FACTS_DIR ? path.resolve(env.TMDB_FACTS_DIR) : DEFAULT_FACTS_DIR;
@@ -52,8 +51,8 @@ export class FactsError extends Error {
 function readJson(file: string): unknown {
   if (!existsSync(file)) {
     throw new FactsError(
-      `TMDB facts file ${file} not found: the facts live in shared/reference/tmdb-facts beside the repository ` +
-        '(../shared from the clone); set TMDB_FACTS_DIR to read them elsewhere',
+      `TMDB facts file ${file} not found: the facts live in apps/backend/data/tmdb-facts; ` +
+        'set TMDB_FACTS_DIR to read them elsewhere',
     );
   }
   try {

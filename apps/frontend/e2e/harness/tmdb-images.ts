@@ -1,29 +1,19 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type FilmFact, loadFacts } from '@movies/backend/testing';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { repoRoot } from './paths';
+
+export type { FilmFact };
 
 /** TMDB's image host, as the UI's default VITE_TMDB_IMAGE_BASE names it. */
 export const tmdbImageHost = 'https://image.tmdb.org';
 export const posterWidths = [185, 342, 500];
 export const backdropWidths = [780, 1280];
 
-export type FilmFact = {
-  id: number;
-  title: string;
-  release_date: string;
-  genre_ids: number[];
-  poster_path: string | null;
-  backdrop_path: string | null;
-};
-
-/** The TMDB facts beside the repository (../shared/reference/tmdb-facts), the truth the images must match. */
+/** The backend's TMDB facts (apps/backend/data/tmdb-facts, or TMDB_FACTS_DIR), the truth the images must match. */
 export function readFacts(catalogue: 'bollywood' | 'hollywood'): Map<number, FilmFact> {
-  const file = join(repoRoot, '..', 'shared', 'reference', 'tmdb-facts', `${catalogue}.json`);
-  if (!existsSync(file))
-    throw new Error(`TMDB facts file ${file} not found (shared/ must sit beside the clone)`);
-  const { films } = JSON.parse(readFileSync(file, 'utf8')) as { films: FilmFact[] };
-  return new Map(films.map((film) => [film.id, film]));
+  return new Map(loadFacts(catalogue).films.map((film) => [film.id, film]));
 }
 
 /** `https://image.tmdb.org/t/p/w342/abc.jpg` → { width: 342, path: '/abc.jpg' }, or null for anything else. */

@@ -7,14 +7,14 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseManifests, renderOverlay } from '@movies/mesh';
+import { parseManifests, renderOverlay, requireKubectl } from '@movies/mesh';
 import { toolGate } from '@movies/testkit';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '../../../..');
 export const scriptsDir = join(repoRoot, 'scripts');
 const standInScript = join(here, 'kubectl-stand-in.mjs');
-export const realKubectl = '/usr/bin/kubectl';
+export const realKubectl = requireKubectl();
 
 /** ShellCheck runs the scripts' lint checks: required in CI, skipped with a warning elsewhere when missing. */
 export const shellcheck = toolGate(

@@ -18,7 +18,7 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 
 const statePath = required('KUBECTL_STAND_IN_STATE');
 const logPath = required('KUBECTL_STAND_IN_LOG');
-const realKubectl = process.env.KUBECTL_REAL || '/usr/bin/kubectl';
+const realKubectl = required('KUBECTL_REAL');
 
 function required(name) {
   const value = process.env[name];
