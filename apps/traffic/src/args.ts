@@ -1,12 +1,23 @@
 /**
- * Command-line parsing for the traffic CLI: node:util parseArgs reads the tokens (args-lex.ts), against the option
- * tables of args-spec.ts; this file turns them into an Invocation. Every bad input gets a message naming the
- * command, the flag and the value that is wrong, and the right `--help` to read.
+ * The traffic CLI's command line, on commander: its commands, options, help and every usage error. Commander parses
+ * (subcommands, options before or after the command, `--flag=value`, negative numbers as values such as
+ * `set 105 -5`); the parsers here check ranges and refuse a repeated option, and each error names the command, the
+ * option and the value that is wrong, so the CLI can point at the right `--help` and exit 64.
  */
-import { findCommandIndex, type RawArgs, tokenize } from './args-lex.js';
-import { type CommandName, commandNames, UsageError } from './args-spec.js';
+import { Command, type CommanderError } from 'commander';
 
-export { type CommandName, commandNames, helpText, UsageError } from './args-spec.js';
+export const commandNames = ['test', 'monitor', 'config', 'set'] as const;
+export type CommandName = (typeof commandNames)[number];
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+  constructor(
+    message: string,
+    readonly command?: CommandName,
+  ) {
+    super(message);
+  }
+}
 
 export interface RequestShape {
   path: string;
@@ -40,82 +51,100 @@ export type Invocation =
   | { command: 'config'; url?: string; json: boolean; path: string; headers: Record<string, string> }
   | { command: 'set'; url?: string; change: WeightChange };
 
-function isCommand(token: string): token is CommandName {
-  return (commandNames as readonly string[]).includes(token);
+export interface ParseContext {
+  /** Overlay names `set` accepts (k8s/overlays directories). */
+  overlays: readonly string[];
 }
 
-function integerOption(
-  raw: RawArgs,
-  name: string,
-  min: number,
-  max: number,
-  fallback: number,
-  command: CommandName,
-): number {
-  const value = raw.values.get(name)?.[0];
-  if (value === undefined) return fallback;
-  return parseInteger(value, `--${name}`, min, max, command);
+type Parser<T> = (value: string, previous: T | undefined) => T;
+
+/** A single-valued option: refused when given twice, then checked by `check`. */
+function once<T>(name: string, command: CommandName | undefined, check: (value: string) => T): Parser<T> {
+  return (value, previous) => {
+    if (previous !== undefined) throw new UsageError(`option --${name} given more than once`, command);
+    if (value.startsWith('--'))
+      throw new UsageError(`option --${name} needs a value, got the option ${value}`, command);
+    return check(value);
+  };
 }
 
-function parseInteger(value: string, what: string, min: number, max: number, command: CommandName): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) {
-    throw new UsageError(`${what} must be a whole number from ${min} to ${max}, got "${value}"`, command);
-  }
-  return n;
+function wholeNumber(what: string, min: number, max: number, command: CommandName) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+      throw new UsageError(`${what} must be a whole number from ${min} to ${max}, got "${value}"`, command);
+    }
+    return n;
+  };
 }
 
 const headerNamePattern = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-function requestShape(raw: RawArgs, command: CommandName): RequestShape {
-  const path = raw.values.get('path')?.[0] ?? '/api/';
-  if (!path.startsWith('/') || /[\s#]/.test(path)) {
-    throw new UsageError(
-      `--path must start with / and hold no spaces or #, e.g. /api/ — got "${path}"`,
-      command,
-    );
-  }
-  const headers: Record<string, string> = {};
-  for (const header of raw.values.get('header') ?? []) {
-    const colon = header.indexOf(':');
-    const name = colon === -1 ? '' : header.slice(0, colon).trim().toLowerCase();
-    const value = colon === -1 ? '' : header.slice(colon + 1).trim();
+function header(command: CommandName): Parser<Record<string, string>> {
+  return (text, previous = {}) => {
+    const colon = text.indexOf(':');
+    const name = colon === -1 ? '' : text.slice(0, colon).trim().toLowerCase();
+    const value = colon === -1 ? '' : text.slice(colon + 1).trim();
     if (!name || !headerNamePattern.test(name) || value === '' || /[\r\n]/.test(value)) {
+      throw new UsageError(`--header expects NAME:VALUE such as x-user-type:premium, got "${text}"`, command);
+    }
+    return { ...previous, [name]: value };
+  };
+}
+
+function requestPath(command: CommandName) {
+  return (path: string): string => {
+    if (!path.startsWith('/') || /[\s#]/.test(path)) {
       throw new UsageError(
-        `--header expects NAME:VALUE such as x-user-type:premium, got "${header}"`,
+        `--path must start with / and hold no spaces or #, e.g. /api/ — got "${path}"`,
         command,
       );
     }
-    headers[name] = value;
-  }
-  const timeoutMs =
-    command === 'config' ? 10_000 : integerOption(raw, 'timeout', 1, 600_000, 10_000, command);
-  return { path, headers, timeoutMs };
+    return path;
+  };
 }
 
-function parseWeightChange(positionals: string[], overlays: readonly string[]): WeightChange {
-  const example = 'e.g. `set 50-50` or `set 95 5`';
-  if (positionals.length === 0)
-    throw new UsageError(`set needs an overlay name or weights, ${example}`, 'set');
-  const named = positionals.every((p) => p.includes('='));
-  if (named) {
-    const weights: Record<string, number> = {};
-    for (const p of positionals) {
-      const [subset = '', value = ''] = p.split('=', 2);
-      if (!/^[a-z0-9][a-z0-9-]*$/.test(subset)) throw new UsageError(`bad subset name in "${p}"`, 'set');
-      if (subset in weights) throw new UsageError(`subset ${subset} given twice`, 'set');
-      weights[subset] = parseWeight(value, subset);
-    }
-    return { weights };
+function alpha(text: string): number {
+  const value = Number(text);
+  if (!/^\d*\.?\d+(e-?\d+)?$/i.test(text) || !(value > 0 && value <= 0.5)) {
+    throw new UsageError(
+      `--alpha must be a number above 0 and at most 0.5 (e.g. 0.001), got "${text}"`,
+      'test',
+    );
   }
-  const numeric = positionals.every((p) => /^[+-]?\d+(\.\d+)?$/.test(p));
-  if (numeric) {
+  return value;
+}
+
+const weightPattern = /^[+-]?\d+(\.\d+)?$/;
+
+function parseWeight(value: string, subset: string): number {
+  if (!weightPattern.test(value)) {
+    throw new UsageError(`weight for ${subset} must be a whole number from 0 to 100, got "${value}"`, 'set');
+  }
+  // Range and sum are checked by @movies/mesh validateWeights, the rule every tool shares.
+  return Number(value);
+}
+
+function namedWeights(positionals: readonly string[]): WeightChange {
+  const weights: Record<string, number> = {};
+  for (const p of positionals) {
+    const [subset = '', value = ''] = p.split('=', 2);
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(subset)) throw new UsageError(`bad subset name in "${p}"`, 'set');
+    if (subset in weights) throw new UsageError(`subset ${subset} given twice`, 'set');
+    weights[subset] = parseWeight(value, subset);
+  }
+  return { weights };
+}
+
+function parseWeightChange(positionals: readonly string[], overlays: readonly string[]): WeightChange {
+  if (positionals.length === 0)
+    throw new UsageError('set needs an overlay name or weights, e.g. `set 50-50` or `set 95 5`', 'set');
+  if (positionals.every((p) => p.includes('='))) return namedWeights(positionals);
+  if (positionals.every((p) => weightPattern.test(p))) {
     // Weights in subset order; subsets left out get 0, so `set 100` is `set v1=100` is `set 100 0`.
-    const weights: Record<string, number> = {};
-    positionals.forEach((p, i) => {
-      weights[`v${i + 1}`] = parseWeight(p, `v${i + 1}`);
-    });
-    return { weights };
+    return {
+      weights: Object.fromEntries(positionals.map((p, i) => [`v${i + 1}`, parseWeight(p, `v${i + 1}`)])),
+    };
   }
   if (positionals.length > 1) {
     throw new UsageError(
@@ -133,129 +162,286 @@ function parseWeightChange(positionals: string[], overlays: readonly string[]): 
   return { overlay };
 }
 
-function parseWeight(value: string, subset: string): number {
-  if (!/^[+-]?\d+(\.\d+)?$/.test(value)) {
-    throw new UsageError(`weight for ${subset} must be a whole number from 0 to 100, got "${value}"`, 'set');
-  }
-  // Range and sum are checked by @movies/mesh validateWeights, the one definition of a valid split.
-  return Number(value);
+const requestDetails = {
+  path: 'request path (default /api/)',
+  header: 'send this header on every request; repeatable (e.g. x-user-type:premium)',
+};
+
+function addRequestOptions(command: Command, name: CommandName): Command {
+  return command
+    .option('--path <PATH>', requestDetails.path, once('path', name, requestPath(name)))
+    .option('--header <NAME:VALUE>', requestDetails.header, header(name))
+    .option(
+      '--timeout <MS>',
+      'per-request timeout (default 10000)',
+      once('timeout', name, wholeNumber('--timeout', 1, 600_000, name)),
+    );
 }
 
-export interface ParseContext {
-  /** Overlay names `set` accepts (k8s/overlays directories). */
-  overlays: readonly string[];
+type Options = Record<string, unknown>;
+type Capture = (invocation: Invocation) => void;
+
+function requestShape(options: Options): RequestShape {
+  return {
+    path: (options.path as string | undefined) ?? '/api/',
+    headers: (options.header as Record<string, string> | undefined) ?? {},
+    timeoutMs: (options.timeout as number | undefined) ?? 10_000,
+  };
 }
 
-type TestInvocation = Extract<Invocation, { command: 'test' }>;
-
-function extraPositionals(raw: RawArgs, allowed: number, command: CommandName): void {
-  if (raw.positionals.length > allowed) {
-    throw new UsageError(`unexpected argument "${raw.positionals[allowed]}" for \`${command}\``, command);
-  }
+function testCommand(capture: Capture, url: () => string | undefined): Command {
+  const name = 'test';
+  const positive = (option: string, max: number) =>
+    once(option, name, wholeNumber(`--${option}`, 1, max, name));
+  const command = new Command(name)
+    .summary('send N requests (default 100) and check the split against the configured weights')
+    .argument('[N]', 'requests to send (default 100)')
+    .option('--concurrency <C>', 'requests in flight (default 10)', positive('concurrency', 1000))
+    .option(
+      '--visitors <V>',
+      'simulate V visitors with their own cookie jars instead of N plain requests',
+      positive('visitors', 100_000),
+    )
+    .option(
+      '--per-visitor <K>',
+      'requests each visitor makes, one after another (default 5)',
+      positive('per-visitor', 1000),
+    )
+    .option(
+      '--alpha <A>',
+      'significance level of the chi-square test (default 0.001)',
+      once('alpha', name, alpha),
+    )
+    .option('--json', 'print one JSON object instead of the report')
+    .option('--no-progress', 'hide the progress bar');
+  return addRequestOptions(command, name).action((n: string | undefined, options: Options) => {
+    const visitors = visitorsOf(n, options);
+    const requests = n === undefined ? 100 : wholeNumber('N (the number of requests)', 1, 1_000_000, name)(n);
+    capture({
+      command: name,
+      url: url(),
+      requests: visitors ? visitors.count * visitors.perVisitor : requests,
+      ...(visitors ? { visitors } : {}),
+      concurrency: (options.concurrency as number | undefined) ?? 10,
+      alpha: (options.alpha as number | undefined) ?? 0.001,
+      json: options.json === true,
+      progress: options.progress !== false,
+      ...requestShape(options),
+    });
+  });
 }
 
-function visitorsOption(raw: RawArgs, n: string | undefined): TestInvocation['visitors'] {
-  const visitorsText = raw.values.get('visitors')?.[0];
-  if (visitorsText !== undefined && n !== undefined) {
+function visitorsOf(
+  n: string | undefined,
+  options: Options,
+): { count: number; perVisitor: number } | undefined {
+  const count = options.visitors as number | undefined;
+  if (count !== undefined && n !== undefined) {
     throw new UsageError(`give either N requests or --visitors V, not both (got "${n}")`, 'test');
   }
-  if (visitorsText === undefined) {
-    if (raw.values.has('per-visitor')) throw new UsageError('--per-visitor needs --visitors', 'test');
+  if (count === undefined) {
+    if (options.perVisitor !== undefined) throw new UsageError('--per-visitor needs --visitors', 'test');
     return undefined;
   }
-  return {
-    count: parseInteger(visitorsText, '--visitors', 1, 100_000, 'test'),
-    perVisitor: integerOption(raw, 'per-visitor', 1, 1000, 5, 'test'),
-  };
+  return { count, perVisitor: (options.perVisitor as number | undefined) ?? 5 };
 }
 
-function alphaOption(raw: RawArgs): number {
-  const alphaText = raw.values.get('alpha')?.[0];
-  if (alphaText === undefined) return 0.001;
-  const alpha = Number(alphaText);
-  if (!/^\d*\.?\d+(e-?\d+)?$/i.test(alphaText) || !(alpha > 0 && alpha <= 0.5)) {
-    throw new UsageError(
-      `--alpha must be a number above 0 and at most 0.5 (e.g. 0.001), got "${alphaText}"`,
-      'test',
+function monitorCommand(capture: Capture, url: () => string | undefined): Command {
+  const name = 'monitor';
+  const range = (option: string, min: number, max: number) =>
+    once(option, name, wholeNumber(`--${option}`, min, max, name));
+  const command = new Command(name)
+    .summary('live view of the split over a rolling window, under a steady modest load')
+    .option('--rate <R>', 'requests per second (default 20)', range('rate', 1, 1000))
+    .option('--window <S>', 'rolling window in seconds (default 10)', range('window', 1, 3600))
+    .option('--interval <MS>', 'screen refresh period (default 1000)', range('interval', 100, 60_000))
+    .option('--duration <S>', 'stop after S seconds (default: Ctrl-C)', range('duration', 1, 86_400));
+  return addRequestOptions(command, name).action((options: Options) => {
+    const durationS = options.duration as number | undefined;
+    capture({
+      command: name,
+      url: url(),
+      rate: (options.rate as number | undefined) ?? 20,
+      windowS: (options.window as number | undefined) ?? 10,
+      intervalMs: (options.interval as number | undefined) ?? 1000,
+      ...(durationS === undefined ? {} : { durationS }),
+      ...requestShape(options),
+    });
+  });
+}
+
+function configCommand(capture: Capture, url: () => string | undefined): Command {
+  const name = 'config';
+  return new Command(name)
+    .summary('show the configured weights and routing rules')
+    .option(
+      '--path <PATH>',
+      'show the split for this path (default /api/)',
+      once('path', name, requestPath(name)),
+    )
+    .option(
+      '--header <NAME:VALUE>',
+      'show the split for a request with this header; repeatable',
+      header(name),
+    )
+    .option('--json', 'print one JSON object')
+    .action((options: Options) => {
+      const { path, headers } = requestShape(options);
+      capture({ command: name, url: url(), json: options.json === true, path, headers });
+    });
+}
+
+function setCommand(capture: Capture, url: () => string | undefined, context: ParseContext): Command {
+  return new Command('set')
+    .summary('switch the local gateway to an overlay (e.g. 50-50) or to weights (e.g. 95 5 → v1 95, v2 5)')
+    .usage('<overlay> | <weight> <weight> … [options]')
+    .argument('[overlay-or-weights...]')
+    .action((positionals: string[]) => {
+      capture({ command: 'set', url: url(), change: parseWeightChange(positionals, context.overlays) });
+    });
+}
+
+const details: Record<CommandName, string> = {
+  test: `Counts answers per version (from the x-backend-version header, else the JSON body), unknown answers and
+errors; compares the split with the configured weights by a chi-square goodness-of-fit test and shows a
+95 % Wilson interval per version, the success rate and latency p50/p90/p99.
+With --visitors V: V visitors, each with its own cookie jar, make K requests one after another (C at a
+time); the report compares visitors per version with the weights and counts visitors who switched version
+mid-visit, which sticky sessions make 0 (exit 1 otherwise). Without --visitors no cookie is kept: every
+request is a new visitor and sees the per-request split.
+Exit status: 0 split matches and no errors, 1 split does not match, 2 errors or unknown answers, 64 usage.`,
+  monitor: `Refreshes in place on a terminal (plain lines otherwise); re-reads the configured weights every few
+seconds, so a \`traffic set\` in another terminal shows up. Stop with Ctrl-C or --duration.`,
+  config:
+    'Locally from the gateway (GET /__mesh); in a cluster from `kubectl get virtualservice -n $NAMESPACE`.',
+  set: `Weights are whole numbers from 0 to 100 that sum to 100, given in subset order (v1, v2, …) or as
+v1=95 v2=5; a subset left out gets 0 (\`set 100\` = \`set v1=100\` = \`set 100 0\`). Names are checked against
+the DestinationRule's subsets, so a subset at 0 can always come back. Sticky pin rules follow the weights.
+Local gateway only: in a cluster use scripts/shift-traffic.sh or \`kubectl apply -k k8s/overlays/<name>\`.`,
+};
+
+const environment =
+  'Environment: GATEWAY_URL, KUBECTL (kubectl binary), NAMESPACE (of the VirtualServices, default movies).';
+
+/** The commands that do have an unknown `--option`: a hint for the user. */
+function unknownOptionHint(flag: string, command: Command, name: CommandName | undefined): string {
+  const root = command.parent ?? command;
+  const owners = root.commands
+    .filter((c) => c.options.some((option) => option.long === flag))
+    .map((c) => c.name());
+  if (!flag.startsWith('--') || owners.length === 0) return '';
+  return name
+    ? ` (it is an option of ${owners.join(', ')})`
+    : ` (it belongs after the command: ${owners.join(', ')})`;
+}
+
+/** Commander's own errors (unknown option or command, missing value, extra argument) in the CLI's words. */
+function usageErrorOf(error: CommanderError, command: Command, name: CommandName | undefined): UsageError {
+  const quoted = /'([^']+)'/.exec(error.message)?.[1] ?? '';
+  const where = name ? `for \`${name}\`` : 'before the command';
+  switch (error.code) {
+    case 'commander.unknownOption': {
+      const [flag = quoted] = quoted.split('=', 1);
+      if (
+        quoted.includes('=') &&
+        command.options.some((option) => option.long === flag && !option.required)
+      ) {
+        return new UsageError(`option ${flag} takes no value`, name);
+      }
+      return new UsageError(
+        `unknown option ${quoted} ${where}${unknownOptionHint(quoted, command, name)}`,
+        name,
+      );
+    }
+    case 'commander.unknownCommand':
+      return new UsageError(`unknown command "${quoted}" (commands: ${commandNames.join(', ')})`);
+    case 'commander.excessArguments': {
+      const extra = command.args[command.registeredArguments.length] ?? '';
+      return new UsageError(`unexpected argument "${extra}" ${where}`, name);
+    }
+    case 'commander.optionMissingArgument': {
+      const [flag, value] = quoted.split(' ');
+      return new UsageError(`option ${flag} needs a value (${value?.replace(/[<>]/g, '')})`, name);
+    }
+    default:
+      return new UsageError(error.message.replace(/^error: /, ''), name);
+  }
+}
+
+const helpCodes = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
+
+/** Thrown out of commander when it would print help: parseInvocation turns it into a help invocation. */
+class HelpRequest extends Error {
+  constructor(readonly topic: CommandName | undefined) {
+    super('help');
+  }
+}
+
+function program(context: ParseContext, capture: Capture): Command {
+  const root = new Command('pnpm traffic')
+    .description(
+      'Measure and shift the v1/v2 traffic split of the movie backend, on the local gateway or a real Istio mesh.',
+    )
+    .usage('<command> [options]     (or scripts/test-traffic.sh <command> [options])')
+    .option(
+      '--url <URL>',
+      'gateway to use (default: $GATEWAY_URL, else the istio-ingressgateway, else :8080)',
+      once('url', undefined, String),
+    )
+    .addHelpText(
+      'after',
+      '\nTarget: --url, else $GATEWAY_URL, else the istio-ingressgateway found with kubectl, else http://localhost:8080.\n' +
+        'Run `pnpm traffic <command> --help` for the options of a command.',
     );
+  const url = () => root.opts().url as string | undefined;
+  const commands = [
+    testCommand(capture, url),
+    monitorCommand(capture, url),
+    configCommand(capture, url),
+    setCommand(capture, url, context),
+  ];
+  for (const command of commands) {
+    const name = command.name() as CommandName;
+    command.addHelpText('after', `\n${details[name]}\n\n${environment}`);
+    root.addCommand(command);
   }
-  return alpha;
-}
-
-function testInvocation(raw: RawArgs, url: string | undefined): TestInvocation {
-  const command = 'test';
-  extraPositionals(raw, 1, command);
-  const n = raw.positionals[0];
-  const visitors = visitorsOption(raw, n);
-  const requests =
-    n === undefined ? 100 : parseInteger(n, 'N (the number of requests)', 1, 1_000_000, command);
-  return {
-    command,
-    url,
-    requests: visitors ? visitors.count * visitors.perVisitor : requests,
-    ...(visitors ? { visitors } : {}),
-    concurrency: integerOption(raw, 'concurrency', 1, 1000, 10, command),
-    alpha: alphaOption(raw),
-    json: raw.flags.has('json'),
-    progress: !raw.flags.has('no-progress'),
-    ...requestShape(raw, command),
-  };
-}
-
-function monitorInvocation(raw: RawArgs, url: string | undefined): Invocation {
-  const command = 'monitor';
-  extraPositionals(raw, 0, command);
-  const duration = raw.values.get('duration')?.[0];
-  return {
-    command,
-    url,
-    rate: integerOption(raw, 'rate', 1, 1000, 20, command),
-    windowS: integerOption(raw, 'window', 1, 3600, 10, command),
-    intervalMs: integerOption(raw, 'interval', 100, 60_000, 1000, command),
-    ...(duration === undefined
-      ? {}
-      : { durationS: parseInteger(duration, '--duration', 1, 86_400, command) }),
-    ...requestShape(raw, command),
-  };
-}
-
-function configInvocation(raw: RawArgs, url: string | undefined): Invocation {
-  extraPositionals(raw, 0, 'config');
-  const { path, headers } = requestShape(raw, 'config');
-  return { command: 'config', url, json: raw.flags.has('json'), path, headers };
-}
-
-/** `help [COMMAND]`, or the command named by the first positional (undefined when there is none). */
-function readCommand(argv: readonly string[], commandIndex: number): Invocation | CommandName | undefined {
-  const commandToken = commandIndex === -1 ? undefined : (argv[commandIndex] as string);
-  if (commandToken === 'help') {
-    const topic = argv[commandIndex + 1];
-    if (topic !== undefined && !isCommand(topic))
-      throw new UsageError(`no help for "${topic}": not a command`);
-    return { command: 'help', topic };
+  for (const command of [root, ...commands]) {
+    const name = command === root ? undefined : (command.name() as CommandName);
+    command
+      .configureOutput({ writeOut: () => {}, writeErr: () => {} })
+      .showSuggestionAfterError(false)
+      .exitOverride((error) => {
+        if (helpCodes.has(error.code) && (error.exitCode === 0 || name)) throw new HelpRequest(name);
+        if (error.code === 'commander.help')
+          throw new UsageError(`a command is needed (${commandNames.join(', ')})`);
+        throw usageErrorOf(error, command, name);
+      });
   }
-  if (commandToken !== undefined && !isCommand(commandToken)) {
-    throw new UsageError(`unknown command "${commandToken}" (commands: ${commandNames.join(', ')})`);
-  }
-  return commandToken;
+  return root;
 }
 
 export function parseInvocation(argv: readonly string[], context: ParseContext): Invocation {
-  const commandIndex = findCommandIndex(argv);
-  const command = readCommand(argv, commandIndex);
-  if (typeof command === 'object') return command;
-  const raw = tokenize(argv, command, commandIndex);
-  if (raw.flags.has('help')) return { command: 'help', topic: command };
-  if (!command) throw new UsageError(`a command is needed (${commandNames.join(', ')})`);
-  const url = raw.values.get('url')?.[0];
-  switch (command) {
-    case 'test':
-      return testInvocation(raw, url);
-    case 'monitor':
-      return monitorInvocation(raw, url);
-    case 'config':
-      return configInvocation(raw, url);
-    case 'set':
-      return { command, url, change: parseWeightChange(raw.positionals, context.overlays) };
+  if (argv[0] === 'help' && argv[1] !== undefined && !(commandNames as readonly string[]).includes(argv[1])) {
+    throw new UsageError(`no help for "${argv[1]}": not a command`);
   }
+  let invocation: Invocation | undefined;
+  try {
+    program(context, (captured) => {
+      invocation = captured;
+    }).parse(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof HelpRequest) return { command: 'help', topic: error.topic };
+    throw error;
+  }
+  if (!invocation) throw new UsageError(`a command is needed (${commandNames.join(', ')})`);
+  return invocation;
+}
+
+/** The help of the CLI, or of one command, as `--help` prints it. */
+export function helpText(command?: CommandName): string {
+  const root = program({ overlays: [] }, () => {});
+  const target = command ? root.commands.find((c) => c.name() === command) : root;
+  let text = '';
+  target?.configureOutput({ writeOut: (chunk) => (text += chunk) }).outputHelp();
+  return text.trimEnd();
 }

@@ -106,8 +106,8 @@ describe('parseInvocation: good input', () => {
       expect(parse(command, '-h')).toEqual({ command: 'help', topic: command });
       expect(helpText(command)).toContain(`pnpm traffic ${command}`);
     }
-    expect(helpText()).toMatch(/test \[N\][\s\S]*monitor[\s\S]*config[\s\S]*set/);
-    expect(helpText('test')).toContain('--concurrency C');
+    expect(helpText()).toMatch(/test \[options\] \[N\][\s\S]*monitor[\s\S]*config[\s\S]*set/);
+    expect(helpText('test')).toContain('--concurrency <C>');
   });
 });
 

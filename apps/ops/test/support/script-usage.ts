@@ -36,9 +36,12 @@ const OPTION_LINE =
 
 function placeholder(token: string): Placeholder | undefined {
   const optional = token.startsWith('[');
-  const name = token.replace(/[[\]]/g, '');
-  if (/^(options|flags)$/i.test(name) || name.startsWith('-')) return undefined;
-  const rest = /^flags$/i.test(name) || name === '…' || name === '...';
+  const bare = token.replace(/[[\]<>]/g, '');
+  if (/^(options|flags)$/i.test(bare) || bare.startsWith('-')) return undefined;
+  // commander's variadic argument: `[name...]`
+  const variadic = bare.length > 3 && bare.endsWith('...');
+  const name = variadic ? bare.slice(0, -3) : bare;
+  const rest = variadic || /^flags$/i.test(name) || name === '…' || name === '...';
   return { name, optional, rest };
 }
 
