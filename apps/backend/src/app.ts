@@ -11,8 +11,8 @@ import { moviesRouter } from './movies/movies-router.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { requestLogger } from './observability/request-logger.js';
-import { ORIGINAL_API_PATHS, originalApiRouter } from './original-api/original-api-router.js';
 import { PROPAGATED_HEADERS } from './observability/trace-headers.js';
+import { ORIGINAL_API_PATHS, originalApiRouter } from './original-api/original-api-router.js';
 
 export interface AppDeps {
   config: Pick<Config, 'serviceVersion' | 'corsOrigin' | 'faults'>;
