@@ -3,7 +3,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Catalogue } from './catalogue/catalogue.js';
 import type { Config } from './config.js';
-import { errorHandler, notFoundHandler } from './errors.js';
+import { detailErrors, errorHandler, notFoundHandler } from './errors.js';
 import { demoFaults } from './faults/demo-faults.js';
 import { healthRouter, type Readiness } from './health/health-router.js';
 import type { MovieSource } from './movies/movie-source.js';
@@ -12,6 +12,7 @@ import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { requestLogger } from './observability/request-logger.js';
 import { PROPAGATED_HEADERS } from './observability/trace-headers.js';
+import { ORIGINAL_API_PATHS, originalApiRouter } from './original-api/original-api-router.js';
 
 export interface AppDeps {
   config: Pick<Config, 'serviceVersion' | 'corsOrigin' | 'faults'>;
@@ -82,6 +83,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLogger(logger, { ignorePaths: PROBE_PATHS }));
   app.use(metrics.middleware);
 
+  // Before any route with a parameter: a malformed %-escape fails there, and must fail in these paths' shape.
+  app.use(ORIGINAL_API_PATHS, detailErrors);
+
   app.options('/{*path}', (_req, res) => {
     res
       .set({
@@ -96,6 +100,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter({ readiness, registry: metrics.registry }));
   app.use(
     demoFaults({ ...config.faults, random: deps.random ?? Math.random }),
+    // Before ours: GET /movies/:id would read /movies/search and /movies/all-genres as movie ids.
+    originalApiRouter({ catalogue, source: deps.source }),
     moviesRouter({ catalogue, source: deps.source, serviceVersion: config.serviceVersion }),
   );
 

@@ -41,6 +41,15 @@ export function methodNotAllowed(allowed: readonly string[]): RequestHandler {
   };
 }
 
+/**
+ * Mounted on the original movie-verse API's paths (src/original-api): their errors take FastAPI's shape,
+ * `{ "detail": message }`, which the original UI shows to the user. Every other path keeps `{ error }`.
+ */
+export const detailErrors: RequestHandler = (_req, res, next) => {
+  res.locals.errorShape = 'detail';
+  next();
+};
+
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(AppError.notFound(`No route for ${req.method} ${req.path}`));
 };
@@ -73,5 +82,11 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     return;
   }
   res.set(appError.headers);
-  res.status(appError.status).json({ error: { code: appError.code, message: appError.message } });
+  res
+    .status(appError.status)
+    .json(
+      res.locals.errorShape === 'detail'
+        ? { detail: appError.message }
+        : { error: { code: appError.code, message: appError.message } },
+    );
 };

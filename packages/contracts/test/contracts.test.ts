@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { errorAnswerSchema, meshStateSchema, meshUpdateSchema, movieSchema } from '../src/index.js';
+import {
+  errorAnswerSchema,
+  meshStateSchema,
+  meshUpdateSchema,
+  movieSchema,
+  originalAllGenresAnswerSchema,
+  originalErrorSchema,
+  originalGenresAnswerSchema,
+  originalMovieDetailSchema,
+} from '../src/index.js';
 
 /** As apps/backend/data/tmdb-facts has it. */
 const movie = {
@@ -41,6 +50,36 @@ describe('the API schemas', () => {
       true,
     );
     expect(errorAnswerSchema.safeParse({ error: 'No movie' }).success).toBe(false);
+  });
+});
+
+describe('the original movie-verse API schemas', () => {
+  it('take our genre list (a superset) and keep the fields the original UI reads', () => {
+    const ours = { genres: [{ id: 35, name: 'Comedy', count: 3 }] };
+    expect(originalGenresAnswerSchema.parse(ours)).toEqual({ genres: [{ id: 35, name: 'Comedy' }] });
+  });
+
+  it('want a detail with its genres named, and all-genres rows with their movies', () => {
+    const genres = [
+      { id: 35, name: 'Comedy' },
+      { id: 18, name: 'Drama' },
+      { id: 10749, name: 'Romance' },
+    ];
+    expect(originalMovieDetailSchema.safeParse({ ...movie, genres }).success).toBe(true);
+    expect(issuesOf(originalMovieDetailSchema.safeParse(movie))).toEqual(['genres']);
+    const row = { id: 35, name: 'Comedy', movies: [movie] };
+    expect(originalAllGenresAnswerSchema.safeParse({ genres: [row] }).success).toBe(true);
+    expect(
+      issuesOf(originalAllGenresAnswerSchema.safeParse({ genres: [{ ...row, movies: undefined }] })),
+    ).toEqual(['genres.0.movies']);
+  });
+
+  it('hold its errors to FastAPI’s { detail }, not ours', () => {
+    expect(originalErrorSchema.safeParse({ detail: 'Movie with ID 1 not found' }).success).toBe(true);
+    expect(originalErrorSchema.safeParse({ error: { code: 'not_found', message: 'No movie' } }).success).toBe(
+      false,
+    );
+    expect(originalErrorSchema.safeParse({ detail: '' }).success).toBe(false);
   });
 });
 

@@ -21,6 +21,8 @@ export interface ListQuery {
   sort: SortKey;
   genre?: number;
   q?: string;
+  /** Match `q` in the overview too (the original movie-verse API's search), not only in the titles. */
+  qInOverview?: boolean;
 }
 
 /** Lower-cased, accent-free text so "deewar" finds "Deewaar"-style spellings with diacritics too. */
@@ -40,6 +42,8 @@ export class Catalogue {
   private readonly movieById = new Map<number, Movie>();
   private readonly genreById = new Map<number, Genre>();
   private readonly searchText = new Map<number, string>();
+  /** The titles' search text plus the overview's, for searches that look into overviews too. */
+  private readonly searchTextWithOverview = new Map<number, string>();
   /** Key: `${genreId | 'all'}:${sort}`. */
   private readonly sortedIndex = new Map<string, readonly Movie[]>();
   /** Home feeds by `${perGenre}:${featuredCount}`: at most 20 × a few, computed on first use. */
@@ -52,7 +56,12 @@ export class Catalogue {
     for (const genre of file.genres) this.genreById.set(genre.id, genre);
     for (const movie of file.movies) {
       this.movieById.set(movie.id, movie);
-      this.searchText.set(movie.id, searchKey(`${movie.title}\n${movie.original_title}`));
+      const titles = searchKey(`${movie.title}\n${movie.original_title}`);
+      this.searchText.set(movie.id, titles);
+      this.searchTextWithOverview.set(
+        movie.id,
+        movie.overview === null ? titles : `${titles}\n${searchKey(movie.overview)}`,
+      );
     }
     for (const sort of SORT_KEYS) {
       const sorted = [...file.movies].sort(COMPARATORS[sort]);
@@ -74,6 +83,10 @@ export class Catalogue {
     return this.genreById.has(id);
   }
 
+  genre(id: number): Genre | undefined {
+    return this.genreById.get(id);
+  }
+
   movie(id: number): Movie | undefined {
     return this.movieById.get(id);
   }
@@ -86,7 +99,8 @@ export class Catalogue {
     let matches = this.sorted(query.genre, query.sort);
     if (query.q) {
       const needle = searchKey(query.q);
-      matches = matches.filter((movie) => this.searchText.get(movie.id)?.includes(needle));
+      const texts = query.qInOverview ? this.searchTextWithOverview : this.searchText;
+      matches = matches.filter((movie) => texts.get(movie.id)?.includes(needle));
     }
     const start = (query.page - 1) * query.perPage;
     return {

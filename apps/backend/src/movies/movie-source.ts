@@ -26,7 +26,7 @@ export class BundledMovieSource implements MovieSource {
   constructor(private readonly catalogue: Catalogue) {}
 
   listJson(query: ListQuery): Buffer {
-    const key = `${query.genre ?? ''}|${query.sort}|${query.page}|${query.perPage}|${query.q ?? ''}`;
+    const key = `${query.genre ?? ''}|${query.sort}|${query.page}|${query.perPage}|${query.qInOverview ?? false}|${query.q ?? ''}`;
     let body = this.listBodies.get(key);
     if (body === undefined) {
       body = Buffer.from(JSON.stringify({ ...this.catalogue.list(query), source: 'bundled' }));

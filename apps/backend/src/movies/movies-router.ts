@@ -7,10 +7,10 @@ import { type PropagatedHeaders, pickTraceHeaders } from '../observability/trace
 import type { MovieSource } from './movie-source.js';
 import { homeQuerySchema, listQuerySchema, movieIdSchema, parseOrBadRequest } from './query-schemas.js';
 
-const GET_ONLY = ['GET', 'HEAD'] as const;
+export const GET_ONLY = ['GET', 'HEAD'] as const;
 
 /** Incoming trace headers plus our request id, for every call made on this request's behalf. */
-function traceOf(req: Request): PropagatedHeaders {
+export function traceOf(req: Request): PropagatedHeaders {
   return { ...pickTraceHeaders(req.headers), [REQUEST_ID_HEADER]: String(req.id) };
 }
 

@@ -5,12 +5,13 @@ import { AppError } from '../errors.js';
 export const MAX_PAGE = 500;
 export const MAX_PER_PAGE = 100;
 export const MAX_QUERY_LENGTH = 200;
+export const MAX_PER_GENRE = 20;
 
 /** Query values arrive as strings; repeating a parameter (?page=1&page=2) yields an array, which we refuse. */
-const single = (name: string) =>
+export const single = (name: string) =>
   z.string({ error: (issue) => (issue.input === undefined ? undefined : `${name} must be given once`) });
 
-const boundedInteger = (name: string, min: number, max: number) =>
+export const boundedInteger = (name: string, min: number, max: number) =>
   single(name)
     .regex(/^\d{1,9}$/, `${name} must be an integer from ${min} to ${max}`)
     .transform(Number)
@@ -38,21 +39,29 @@ export const listQuerySchema = z.object({
 });
 
 export const homeQuerySchema = z.object({
-  per_genre: boundedInteger('per_genre', 1, 20).default(6),
+  per_genre: boundedInteger('per_genre', 1, MAX_PER_GENRE).default(6),
 });
 
-export const movieIdSchema = single('id')
-  .regex(/^[1-9]\d{0,9}$/, 'id must be a positive integer movie id')
-  .transform(Number)
-  .pipe(z.number().max(Number.MAX_SAFE_INTEGER));
+/** A TMDB id in a path: digits only, no sign, no leading zero. */
+export const positiveIdSchema = (name: string, what: string) =>
+  single(name)
+    .regex(/^[1-9]\d{0,9}$/, `${name} must be a positive integer ${what}`)
+    .transform(Number)
+    .pipe(z.number().max(Number.MAX_SAFE_INTEGER));
+
+export const movieIdSchema = positiveIdSchema('id', 'movie id');
 
 /** Parses a request part; a failure becomes a 400 whose message names the offending parameter. */
-export function parseOrBadRequest<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+export function parseOrBadRequest<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  part: 'query' | 'path' = 'query',
+): z.infer<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const name = issue?.path[0] !== undefined ? String(issue.path[0]) : 'query';
   const message = issue?.message ?? 'invalid value';
   const detail = message.startsWith(`${name} `) ? message.slice(name.length + 1) : message;
-  throw AppError.badRequest(`Invalid query parameter ${name}: ${detail}`);
+  throw AppError.badRequest(`Invalid ${part} parameter ${name}: ${detail}`);
 }
