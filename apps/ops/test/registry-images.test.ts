@@ -43,11 +43,20 @@ function recordingTools(failPush = false) {
 
 describe('registry-images.sh refuses a REGISTRY that is not registry-qualified, before running anything', () => {
   it.each([
-    ['acme', /'acme' is not registry-qualified: 'acme' is not a registry host .*Docker Hub \(docker\.io\/acme\/…\)/],
-    ['acme/movies', /'acme\/movies' is not registry-qualified.*Put the registry first, e\.g\. ghcr\.io\/acme\/movies/],
+    [
+      'acme',
+      /'acme' is not registry-qualified: 'acme' is not a registry host .*Docker Hub \(docker\.io\/acme\/…\)/,
+    ],
+    [
+      'acme/movies',
+      /'acme\/movies' is not registry-qualified.*Put the registry first, e\.g\. ghcr\.io\/acme\/movies/,
+    ],
     ['', /no REGISTRY given \(it is empty\)/],
     ['docker.io/library', /Docker Hub's library, which holds only Docker's official images/],
-    ['ghcr.io/acme:0.1.0', /'acme:0\.1\.0' in 'ghcr\.io\/acme:0\.1\.0' is not a repository path part.*no tag or digest/],
+    [
+      'ghcr.io/acme:0.1.0',
+      /'acme:0\.1\.0' in 'ghcr\.io\/acme:0\.1\.0' is not a repository path part.*no tag or digest/,
+    ],
     ['ghcr.io/Acme', /'Acme' in 'ghcr\.io\/Acme' is not a repository path part/],
   ])('push %j: exit 64, a message naming the fix, no docker or kustomize call', async (registry, message) => {
     const tools = recordingTools();
