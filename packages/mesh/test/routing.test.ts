@@ -89,7 +89,8 @@ describe('gateway-api overlay on a cluster without a load balancer', () => {
   it('asks Istio for a ClusterIP Service, reached by port-forward', async () => {
     const objects = await renderedObjects('gateway-api');
     const gateways = objects.filter(
-      (object) => object.kind === 'Gateway' && String(object.apiVersion).startsWith('gateway.networking.k8s.io/'),
+      (object) =>
+        object.kind === 'Gateway' && String(object.apiVersion).startsWith('gateway.networking.k8s.io/'),
     );
     expect(gateways.map((gateway) => (gateway.metadata as { annotations?: unknown }).annotations)).toEqual([
       { 'networking.istio.io/service-type': 'ClusterIP' },
