@@ -153,7 +153,7 @@ check_crds() {
   if ((${#missing[@]} > 0)); then
     local fix="Install Istio first: istioctl install --set profile=default -y"
     if [[ "${overlay}" == gateway-api ]]; then
-      fix+=" and the Gateway API CRDs: kubectl apply -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.2.1/standard-install.yaml"
+      fix+=" and the Gateway API CRDs (k8s/versions.yaml): kubectl apply --server-side -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml"
     fi
     die "missing CRDs for overlay ${overlay}: ${missing[*]}
   ${fix}" "${EXIT_UNAVAILABLE}"

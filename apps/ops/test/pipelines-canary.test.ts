@@ -4,7 +4,7 @@
  * stand-in plays the API server, and a bridge pushes every VirtualService change to the local gateway, as istiod
  * pushes it to Envoy. The job then hands over to the pipeline's own next job (promote or rollback).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalStack } from '@movies/gateway/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -23,6 +23,7 @@ import { loadPipeline, type PipelineKind } from './support/pipelines.js';
 // The pipeline's settings as a team would override them for a quick run; the p99 bound is generous because a
 // loaded 2-core machine can push a healthy local request past half a second (the fault under test is errors).
 const quickRun = {
+  IMAGE_REGISTRY: 'registry.example.com/movies',
   CANARY_STEPS: '10,50,100',
   CANARY_INTERVAL: '0',
   CANARY_REQUESTS: '100',
@@ -68,11 +69,23 @@ describe.each(pipelines)('the canary stage of $path, run from the file', ({ kind
     workspace = undefined;
   });
 
+  /**
+   * kustomize, for `registry-images.sh set` in the jobs that apply an overlay: a stand-in that logs its argv (no
+   * kustomize binary here; its edit would change the repository's k8s/base through the workspace's links).
+   */
+  function kustomizeStandIn(dir: string): string {
+    const file = join(dir, '.kustomize');
+    writeFileSync(file, `#!/bin/sh\nprintf '%s\\n' "$*" >> "${dir}/kustomize.log"\n`);
+    chmodSync(file, 0o755);
+    return file;
+  }
+
   /** The state the deploy job leaves (overlay 100-0 applied by deploy.sh), and the job environment. */
   async function prepare(stack: LocalStack): Promise<Record<string, string>> {
     workspace = createWorkspace();
     standIn = createStandIn(await deployedCluster('100-0'));
     return {
+      KUSTOMIZE: kustomizeStandIn(workspace.dir),
       ...pipelineSettings(pipeline),
       ...quickRun,
       GATEWAY_URL: stack.gatewayUrl,
@@ -104,6 +117,10 @@ describe.each(pipelines)('the canary stage of $path, run from the file', ({ kind
     });
     const namespace = (standIn as StandIn).object('Namespace', 'movies');
     expect(namespace?.metadata.annotations?.['traffic-shifting.demo/overlay']).toBe(expected.overlay);
+    // Before its apply, the job pointed k8s/base at the registry (the canary job applies nothing, so sets nothing).
+    expect(readFileSync(join((workspace as Workspace).dir, 'kustomize.log'), 'utf8')).toBe(
+      'edit set image movie-backend=registry.example.com/movies/movie-backend:0.1.0 movie-frontend=registry.example.com/movies/movie-frontend:0.1.0\n',
+    );
   }
 
   it(

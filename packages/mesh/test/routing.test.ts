@@ -83,6 +83,21 @@ describe('gateway routes of the Istio overlays', () => {
   });
 });
 
+describe('gateway-api overlay on a cluster without a load balancer', () => {
+  // kind has none: with Istio's default LoadBalancer Service the Gateway stays Programmed=False
+  // (AddressNotAssigned) and `kubectl wait --for=condition=Programmed` never returns (issue 20).
+  it('asks Istio for a ClusterIP Service, reached by port-forward', async () => {
+    const objects = await renderedObjects('gateway-api');
+    const gateways = objects.filter(
+      (object) =>
+        object.kind === 'Gateway' && String(object.apiVersion).startsWith('gateway.networking.k8s.io/'),
+    );
+    expect(gateways.map((gateway) => (gateway.metadata as { annotations?: unknown }).annotations)).toEqual([
+      { 'networking.istio.io/service-type': 'ClusterIP' },
+    ]);
+  });
+});
+
 describe('gateway-api overlay read as VirtualServices', () => {
   it('keeps the 80/20 split of the overlay it is built on, reading per-version Services as subsets', async () => {
     const objects = await renderedObjects('gateway-api');
