@@ -3,10 +3,12 @@
  * pnpm analyze --file manifests.yaml [--split 80-20]
  * Renders overlays and prints every finding of the offline checks; exits 1 when any check fails.
  */
+
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { progressBar } from '@movies/cli-kit';
+import { exitCodeOf, UsageError } from '@movies/contracts/errors';
 import { listOverlays, parseManifests } from '@movies/mesh';
 import { splitFromName } from './expected-split.js';
 import type { Finding, OverlayAnalysis } from './index.js';
@@ -59,8 +61,6 @@ function readArgs(argv: string[]): Args {
   const { rendered, json, list, file, split } = values;
   return { target, rendered, json, list, file, split };
 }
-
-class UsageError extends Error {}
 
 function printFindings(
   label: string,
@@ -163,9 +163,7 @@ main(process.argv.slice(2)).then(
     if (error instanceof UsageError) {
       if (error.message) console.error(`analyze: ${error.message}`);
       console.error(USAGE);
-      process.exit(2);
-    }
-    console.error(`analyze: ${error.message}`);
-    process.exit(1);
+    } else console.error(`analyze: ${error.message}`);
+    process.exit(exitCodeOf(error));
   },
 );

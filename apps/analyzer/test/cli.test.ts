@@ -38,9 +38,9 @@ describe('analyze CLI (a real process)', () => {
     );
   }, 180_000);
 
-  it('rejects an unknown overlay with usage and exit 2', async () => {
+  it('rejects an unknown overlay with usage and exit 64 (EX_USAGE)', async () => {
     const result = await analyze('90-10');
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(64);
     expect(result.stderr).toContain('unknown overlay "90-10"');
     expect(result.stderr).toContain('usage: analyze');
   }, 180_000);

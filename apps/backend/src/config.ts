@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { AppError } from '@movies/contracts/errors';
 import { z } from 'zod';
 
 /** Catalogues shipped in apps/backend/data/; DATA_DIR may also be an absolute path to a directory. */
@@ -104,8 +105,11 @@ export interface Config {
   shutdown: { delayMs: number; timeoutMs: number };
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends AppError {
   override name = 'ConfigError';
+  constructor(message: string) {
+    super('CONFIG_INVALID', message);
+  }
 }
 
 /** Parses the environment; throws one ConfigError whose message is a single line naming each bad variable. */

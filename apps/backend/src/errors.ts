@@ -1,41 +1,19 @@
+/**
+ * The error type handlers throw is @movies/contracts' AppError: its code gives the status, and the error middleware
+ * below turns it into `{ error: { code, message } }` (or `{ detail }` on the original API's paths).
+ */
+import { AppError } from '@movies/contracts/errors';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 
-export type ErrorCode =
-  | 'bad_request'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'injected_fault'
-  | 'not_ready'
-  | 'internal_error';
-
-/** The one error type handlers throw; the error middleware turns it into `{ error: { code, message } }`. */
-export class AppError extends Error {
-  override name = 'AppError';
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-
-  static badRequest(message: string): AppError {
-    return new AppError(400, 'bad_request', message);
-  }
-
-  static notFound(message: string): AppError {
-    return new AppError(404, 'not_found', message);
-  }
-}
+export { AppError };
 
 /** For a known path with an unsupported method: 405 with an Allow header. */
 export function methodNotAllowed(allowed: readonly string[]): RequestHandler {
   const allow = allowed.join(', ');
   return (req, _res, next) => {
     next(
-      new AppError(405, 'method_not_allowed', `Method ${req.method} is not allowed here; use ${allow}`, {
-        allow,
+      new AppError('METHOD_NOT_ALLOWED', `Method ${req.method} is not allowed here; use ${allow}`, {
+        headers: { allow },
       }),
     );
   };
@@ -51,7 +29,7 @@ export const detailErrors: RequestHandler = (_req, res, next) => {
 };
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(AppError.notFound(`No route for ${req.method} ${req.path}`));
+  next(new AppError('NOT_FOUND', `No route for ${req.method} ${req.path}`));
 };
 
 interface HttpishError {
@@ -71,10 +49,10 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     const status = Number(httpish.status ?? httpish.statusCode);
     // Errors raised by Express itself (e.g. a malformed %-escape in the path) carry a 4xx status and are safe to show.
     if (status >= 400 && status < 500 && httpish.expose !== false) {
-      appError = new AppError(status, status === 404 ? 'not_found' : 'bad_request', String(httpish.message));
+      appError = new AppError(status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', String(httpish.message));
     } else {
       req.log?.error({ err }, 'unhandled error');
-      appError = new AppError(500, 'internal_error', 'Internal server error');
+      appError = new AppError('INTERNAL_ERROR', 'Internal server error');
     }
   }
   if (res.headersSent) {
@@ -87,6 +65,6 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     .json(
       res.locals.errorShape === 'detail'
         ? { detail: appError.message }
-        : { error: { code: appError.code, message: appError.message } },
+        : { error: { code: appError.wireCode, message: appError.message } },
     );
 };

@@ -1,5 +1,6 @@
 /** The gateway's environment, validated at start-up: one clear line names every bad variable. */
-import { InputError, listOverlays } from '@movies/mesh';
+import { AppError } from '@movies/contracts/errors';
+import { listOverlays } from '@movies/mesh';
 import { z } from 'zod';
 import { type UpstreamMap, upstreamEnvShortcuts, upstreamMapSchema, upstreamUrlSchema } from './upstreams.js';
 
@@ -11,8 +12,11 @@ export interface GatewayConfig {
   upstreams: UpstreamMap;
 }
 
-export class ConfigError extends InputError {
+export class ConfigError extends AppError {
   override name = 'ConfigError';
+  constructor(message: string) {
+    super('CONFIG_INVALID', message);
+  }
 }
 
 /** Blank values (e.g. `TRAFFIC= pnpm dev`) mean "not set", so the default applies. */

@@ -1,7 +1,8 @@
 /** Small helpers for the gateway's own answers and for reading a request body. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
-import { type HeaderMap, InputError } from '@movies/mesh';
+import { AppError } from '@movies/contracts/errors';
+import type { HeaderMap } from '@movies/mesh';
 
 export function sendText(res: ServerResponse, status: number, body: string, headers: HeaderMap = {}): void {
   if (res.headersSent) {
@@ -37,13 +38,13 @@ export function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-/** The whole body, or an InputError once it grows past `limit` bytes. */
+/** The whole body, or a BAD_REQUEST error once it grows past `limit` bytes. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new InputError(`request body larger than ${limit} bytes`);
+    if (size > limit) throw new AppError('BAD_REQUEST', `request body larger than ${limit} bytes`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);

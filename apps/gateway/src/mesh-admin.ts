@@ -1,9 +1,10 @@
 /**
  * The `/__mesh` admin endpoint: GET answers the routing state, PUT switches to an overlay or a split. A bad
- * request (or a split, overlay or VirtualService the mesh rejects) is an InputError and answers with its status;
+ * request (or a split, overlay or VirtualService the mesh rejects) is an AppError and answers with its code's status;
  * anything else is 500.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AppError } from '@movies/contracts/errors';
 import {
   type MeshState,
   type MeshUpdate,
@@ -11,7 +12,6 @@ import {
   meshUpdateSchema,
 } from '@movies/contracts/mesh-state';
 import { MESH_PATH } from '@movies/contracts/names';
-import { InputError } from '@movies/mesh';
 import { readBody, sendJson } from './http-io.js';
 import type { RoutingTable } from './routing-table.js';
 import type { TrafficCounters } from './traffic-counters.js';
@@ -54,10 +54,11 @@ async function readMeshRequest(req: IncomingMessage): Promise<MeshUpdate> {
   try {
     body = JSON.parse(text);
   } catch {
-    throw new InputError(`body is not JSON: ${meshUpdateHelp}`);
+    throw new AppError('BAD_REQUEST', `body is not JSON: ${meshUpdateHelp}`);
   }
   const parsed = meshUpdateSchema.safeParse(body);
-  if (!parsed.success) throw new InputError(`unexpected body ${text.slice(0, 200)}: ${meshUpdateHelp}`);
+  if (!parsed.success)
+    throw new AppError('BAD_REQUEST', `unexpected body ${text.slice(0, 200)}: ${meshUpdateHelp}`);
   return parsed.data;
 }
 
@@ -82,9 +83,8 @@ export async function handleMesh(admin: MeshAdmin, req: IncomingMessage, res: Se
       : admin.useWeights(request.weights));
     sendJson(res, 200, state);
   } catch (error) {
-    const status = error instanceof InputError ? error.status : 500;
-    sendJson(res, status, {
-      error: { code: status < 500 ? 'bad_request' : 'internal', message: (error as Error).message },
-    });
+    const known =
+      error instanceof AppError ? error : new AppError('INTERNAL_ERROR', (error as Error).message);
+    sendJson(res, known.status, { error: { code: known.wireCode, message: known.message } });
   }
 }

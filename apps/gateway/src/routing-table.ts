@@ -5,9 +5,9 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { AppError } from '@movies/contracts/errors';
 import {
   type Destination,
-  InputError,
   k8sDir,
   type LoadedOverlay,
   loadOverlay,
@@ -25,8 +25,12 @@ import {
 } from '@movies/mesh';
 import { type UpstreamMap, upstreamFor, upstreamKey } from './upstreams.js';
 
-export class RoutingError extends InputError {
+/** Routes that lead nowhere on this machine (a destination with no local upstream). */
+export class RoutingError extends AppError {
   override name = 'RoutingError';
+  constructor(message: string) {
+    super('MESH_BAD_UPSTREAMS', message);
+  }
 }
 
 export interface RoutingTable {

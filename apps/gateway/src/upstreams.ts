@@ -2,7 +2,8 @@
  * Maps a VirtualService destination (host short name + subset) to a local upstream URL — the part of the mesh
  * that Kubernetes Services and DestinationRule subsets play on a cluster.
  */
-import { type Destination, InputError, shortHost } from '@movies/mesh';
+import { AppError } from '@movies/contracts/errors';
+import { type Destination, shortHost } from '@movies/mesh';
 import { z } from 'zod';
 
 /** Keys are `<host short name>/<subset>` for subset destinations and `<host short name>` otherwise. */
@@ -22,8 +23,11 @@ export const upstreamEnvShortcuts: Readonly<Record<string, string>> = Object.fre
   MESH_UPSTREAM_FRONTEND: 'movie-frontend',
 });
 
-export class UpstreamError extends InputError {
+export class UpstreamError extends AppError {
   override name = 'UpstreamError';
+  constructor(message: string) {
+    super('MESH_BAD_UPSTREAMS', message);
+  }
 }
 
 const upstreamKeyPattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\/[A-Za-z0-9][-A-Za-z0-9_.]*)?$/;

@@ -2,9 +2,10 @@
  * The JSON canary.sh reads and writes, so no bash evaluates JavaScript: the gateway's answer to a weight change,
  * a Prometheus scalar, the traffic CLI's report of one check, and the verdict file (`canary.sh --json FILE`).
  */
+
+import { AppError } from '@movies/contracts/errors';
 import { meshStateSchema } from '@movies/contracts/mesh-state';
 import { testReportSchema } from '@movies/contracts/traffic-report';
-import { InputError } from '@movies/mesh';
 import * as z from 'zod/mini';
 
 type Json = Record<string, unknown>;
@@ -17,7 +18,7 @@ function object(value: unknown): Json {
 export function meshWeights(json: unknown): string {
   const parsed = meshStateSchema.shape.weights.safeParse(object(json).weights);
   if (!parsed.success)
-    throw new InputError("the gateway's /__mesh answer holds no weights (0–100 per subset)");
+    throw new AppError('DATA_INVALID', "the gateway's /__mesh answer holds no weights (0–100 per subset)");
   const weights = parsed.data;
   return `${weights.v1 ?? 0} ${weights.v2 ?? 0}`;
 }
@@ -27,7 +28,8 @@ export function prometheusScalar(json: unknown): string {
   const result = object(object(json).data).result;
   const sample = Array.isArray(result) ? object(result[0]).value : undefined;
   const value = Number(Array.isArray(sample) ? sample[1] : undefined);
-  if (!Number.isFinite(value)) throw new InputError('the Prometheus answer holds no finite sample');
+  if (!Number.isFinite(value))
+    throw new AppError('DATA_INVALID', 'the Prometheus answer holds no finite sample');
   return value.toFixed(2);
 }
 
@@ -48,7 +50,7 @@ const canaryReadingSchema = z.object({
 export function canaryCheck(json: unknown): string {
   const parsed = canaryReadingSchema.safeParse(json);
   if (!parsed.success)
-    throw new InputError('not a `traffic test --json` report (requests, counts, successRate…)');
+    throw new AppError('DATA_INVALID', 'not a `traffic test --json` report (requests, counts, successRate…)');
   const { requests, counts, successRate, successRateByVersion, latencyMs } = parsed.data;
   const versioned = Object.values(counts).reduce((a, b) => a + b, 0);
   const v2 = versioned === 0 ? 0 : (100 * (counts.v2 ?? 0)) / versioned;
@@ -135,7 +137,7 @@ export function canaryVerdict(exitCode: number, summary: string, record: string)
     } else if (kind === 'weights') {
       verdict.finalWeights = { v1: Number(fields[0]), v2: Number(fields[1]) };
     } else if (line.trim() !== '') {
-      throw new InputError(`unknown canary record line: ${line.slice(0, 80)}`);
+      throw new AppError('DATA_INVALID', `unknown canary record line: ${line.slice(0, 80)}`);
     }
   }
   return verdict;

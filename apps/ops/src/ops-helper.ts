@@ -14,7 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { InputError } from '@movies/mesh';
+import { AppError, exitCodeOf, UsageError } from '@movies/contracts/errors';
 import { canaryCheck, canaryVerdict, meshWeights, prometheusScalar } from './canary-json.js';
 import { renderManifests, toYamlStream } from './render-manifests.js';
 import { describeSplit, planShift } from './shift-plan.js';
@@ -23,14 +23,15 @@ const USAGE =
   'usage: ops-helper plan-shift V1 V2 | split | render [--namespace NS] [--skip-namespace-object] [--except OVERLAY] [--skip-group GROUP]... [--also OVERLAY]... OVERLAY...\n' +
   '       | mesh-weights | prometheus-scalar | canary-check | canary-verdict EXIT_CODE SUMMARY';
 
-class UsageError extends Error {}
-
 function readStdinJson(what = 'a VirtualService'): unknown {
   const text = readFileSync(0, 'utf8');
   try {
     return JSON.parse(text);
   } catch {
-    throw new InputError(`expected the JSON of ${what} on stdin, got: ${text.slice(0, 80) || '(nothing)'}`);
+    throw new AppError(
+      'DATA_INVALID',
+      `expected the JSON of ${what} on stdin, got: ${text.slice(0, 80) || '(nothing)'}`,
+    );
   }
 }
 
@@ -96,5 +97,5 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).catch((error: unknown) => {
   const usage = error instanceof UsageError;
   process.stderr.write(`ops-helper: ${(error as Error).message}${usage ? `\n${USAGE}` : ''}\n`);
-  process.exitCode = usage ? 64 : 65;
+  process.exitCode = exitCodeOf(error);
 });

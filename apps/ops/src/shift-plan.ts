@@ -6,6 +6,7 @@
  * gets it. `test` ops guard the structure the patch relies on: if someone reorders or edits the rules or
  * destinations in between, the API server rejects the patch instead of silently moving traffic.
  */
+import { AppError } from '@movies/contracts/errors';
 import {
   formatSplit,
   type HttpRoute,
@@ -24,8 +25,12 @@ export type JsonPatchOperation =
   | { op: 'add'; path: string; value: unknown }
   | { op: 'remove'; path: string };
 
-export class ShiftPlanError extends Error {
+/** The live VirtualService cannot take the shift (no rule for /api/, a subset it lacks): exit 65 in the scripts. */
+export class ShiftPlanError extends AppError {
   override name = 'ShiftPlanError';
+  constructor(message: string) {
+    super('MESH_BAD_MANIFEST', message);
+  }
 }
 
 export interface ShiftPlan {

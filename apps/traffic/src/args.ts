@@ -4,20 +4,13 @@
  * `set 105 -5`); the parsers here check ranges and refuse a repeated option, and each error names the command, the
  * option and the value that is wrong, so the CLI can point at the right `--help` and exit 64.
  */
+import { UsageError } from '@movies/contracts/errors';
 import { Command, type CommanderError } from 'commander';
 
 export const commandNames = ['test', 'monitor', 'config', 'set'] as const;
 export type CommandName = (typeof commandNames)[number];
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-  constructor(
-    message: string,
-    readonly command?: CommandName,
-  ) {
-    super(message);
-  }
-}
+export { UsageError };
 
 export interface RequestShape {
   path: string;

@@ -43,7 +43,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof UsageError) {
       const help = error.command ? `pnpm traffic ${error.command} --help` : 'pnpm traffic --help';
       process.stderr.write(`traffic: ${error.message}\nRun \`${help}\` for usage.\n`);
-      return exitCodes.usage;
+      return error.exitCode;
     }
     if (error instanceof TargetError) {
       process.stderr.write(

@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { AppError } from '@movies/contracts/errors';
 import { type MeshState, meshStateSchema } from '@movies/contracts/mesh-state';
 import { MESH_PATH } from '@movies/contracts/names';
 import {
@@ -22,8 +23,12 @@ import { kubectlJson, type Target } from './target.js';
 
 export type { MeshState };
 
-export class TargetError extends Error {
+/** The target does not answer. The CLI counts it with the errors (exit 2), as its documented verdict says. */
+export class TargetError extends AppError {
   override name = 'TargetError';
+  constructor(message: string) {
+    super('UNAVAILABLE', message);
+  }
 }
 
 export interface ConfiguredView {

@@ -1,4 +1,5 @@
 export * from './api.js';
+export * from './errors.js';
 export * from './mesh-state.js';
 export * from './names.js';
 export * from './original-api.js';

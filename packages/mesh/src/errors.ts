@@ -1,10 +1,30 @@
 /**
- * The one base of the errors that mean "the input is wrong" (a bad split, an unknown overlay, an invalid
- * VirtualService, a bad request body, bad configuration). It carries the HTTP status an answer to it gets, so a
- * handler picks the status from the error instead of testing each class: `error instanceof InputError ?
- * error.status : 500`. Subclasses keep their own name, so messages and `instanceof` checks stay as they were.
+ * The mesh module's errors: each carries its stable code from @movies/contracts' errors, which decides the HTTP
+ * status (the gateway's /__mesh answers) and the exit code (the command lines). The classes stay so callers can
+ * catch one kind by name.
  */
-export class InputError extends Error {
-  override name = 'InputError';
-  readonly status: number = 400;
+import { AppError } from '@movies/contracts/errors';
+
+/** A split that is not whole numbers from 0 to 100 summing to 100 over known subsets. */
+export class WeightsError extends AppError {
+  override name = 'WeightsError';
+  constructor(message: string) {
+    super('MESH_BAD_WEIGHTS', message);
+  }
+}
+
+/** An overlay name that is not a folder of k8s/overlays, or one that cannot be rendered. */
+export class OverlayError extends AppError {
+  override name = 'OverlayError';
+  constructor(message: string) {
+    super('MESH_UNKNOWN_OVERLAY', message);
+  }
+}
+
+/** A VirtualService or HTTPRoute the module cannot read or route by. */
+export class ManifestError extends AppError {
+  override name = 'ManifestError';
+  constructor(message: string) {
+    super('MESH_BAD_MANIFEST', message);
+  }
 }

@@ -4,12 +4,9 @@
  * Only the subset of HTTPRoute this project writes is supported; anything else is a clear error.
  */
 
+import { ManifestError } from './errors.js';
 import { describeObject, type Manifest, metadataOf } from './manifests.js';
 import { type Destination, parseVirtualService, shortHost, type VirtualService } from './virtual-service.js';
-
-export class HttpRouteError extends Error {
-  override name = 'HttpRouteError';
-}
 
 interface HeaderModifier {
   set?: Array<{ name: string; value: string }>;
@@ -107,7 +104,7 @@ function translateFilters(
     } else if (filter.type === 'ResponseHeaderModifier') {
       headers.response = headerOperations(filter.responseHeaderModifier);
     } else {
-      throw new HttpRouteError(`${where}: filter ${filter.type} is not supported`);
+      throw new ManifestError(`${where}: filter ${filter.type} is not supported`);
     }
   }
   return { rewrite, headers: Object.keys(headers).length > 0 ? headers : undefined };
@@ -153,7 +150,7 @@ type BackendRef = NonNullable<HttpRouteRule['backendRefs']>[number];
 function rankedRules(rule: HttpRouteRule, index: number, label: string) {
   const { rewrite, headers } = translateFilters(rule.filters, label, true);
   const backends = rule.backendRefs ?? [];
-  if (backends.length === 0) throw new HttpRouteError(`${label} has no backendRefs`);
+  if (backends.length === 0) throw new ManifestError(`${label} has no backendRefs`);
   const route = backends.map((backend) => routeDestination(backend, backends.length, label));
   const matches = rule.matches?.length ? rule.matches : [{}];
   return matches.map((match, m) => ({
@@ -170,7 +167,7 @@ function rankedRules(rule: HttpRouteRule, index: number, label: string) {
 
 function routeDestination(backend: BackendRef, count: number, label: string) {
   if (backend.kind && backend.kind !== 'Service') {
-    throw new HttpRouteError(`${label}: backendRef kind ${backend.kind} is not supported`);
+    throw new ManifestError(`${label}: backendRef kind ${backend.kind} is not supported`);
   }
   const host = backend.namespace ? `${backend.name}.${backend.namespace}` : backend.name;
   const own = translateFilters(backend.filters, `${label} backendRef ${backend.name}`, false).headers;

@@ -6,7 +6,6 @@
 export * from './errors.js';
 export * from './header-operations.js';
 export {
-  HttpRouteError,
   httpRoutesAsVirtualServices,
   httpRouteToVirtualService,
   isHttpRoute,

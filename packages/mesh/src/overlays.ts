@@ -8,8 +8,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { AppError } from '@movies/contracts/errors';
 import { parseAllDocuments } from 'yaml';
-import { InputError } from './errors.js';
+import { ManifestError, OverlayError } from './errors.js';
 import { httpRoutesAsVirtualServices } from './http-route.js';
 import { isVirtualService, parseVirtualService, type VirtualService } from './virtual-service.js';
 
@@ -20,10 +21,6 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../
 export const k8sDir = join(repoRoot, 'k8s');
 export const overlaysDir = join(k8sDir, 'overlays');
 export const renderedDir = join(k8sDir, 'rendered');
-
-export class OverlayError extends InputError {
-  override name = 'OverlayError';
-}
 
 /** Names of the runnable variants: every directory under k8s/overlays with a kustomization.yaml. */
 export function listOverlays(): string[] {
@@ -71,11 +68,14 @@ export function findKubectl(env: NodeJS.ProcessEnv = process.env): string | unde
   return undefined;
 }
 
-/** findKubectl(), or an OverlayError saying how to provide one: for callers that must render live, never fall back. */
+/** findKubectl(), or an UNAVAILABLE error saying how to provide one: for callers that must render live, never fall back. */
 export function requireKubectl(env: NodeJS.ProcessEnv = process.env): string {
   const kubectl = findKubectl(env);
   if (!kubectl)
-    throw new OverlayError('kubectl is needed to render the overlays (put it on the PATH, or set $KUBECTL)');
+    throw new AppError(
+      'UNAVAILABLE',
+      'kubectl is needed to render the overlays (put it on the PATH, or set $KUBECTL)',
+    );
   return kubectl;
 }
 
@@ -100,7 +100,7 @@ export async function renderOverlay(name: string, options: RenderOptions = {}): 
       return { overlay: name, yaml: stdout, via: 'kubectl' };
     } catch (error) {
       const stderr = (error as { stderr?: string }).stderr?.trim();
-      throw new OverlayError(
+      throw new ManifestError(
         `kubectl kustomize k8s/overlays/${name} failed: ${stderr || (error as Error).message}`,
       );
     }
@@ -119,7 +119,7 @@ export function parseManifests(yamlText: string, source = 'manifest'): Array<Rec
   const objects: Array<Record<string, unknown>> = [];
   parseAllDocuments(yamlText).forEach((document, index) => {
     if (document.errors.length > 0) {
-      throw new OverlayError(`${source}: YAML document ${index + 1}: ${document.errors[0]?.message}`);
+      throw new ManifestError(`${source}: YAML document ${index + 1}: ${document.errors[0]?.message}`);
     }
     const value = document.toJS();
     if (value !== null && value !== undefined) objects.push(value as Record<string, unknown>);
@@ -171,7 +171,7 @@ export async function loadOverlay(name: string, options: RenderOptions = {}): Pr
   let virtualServices = gatewayVirtualServices(objects);
   if (virtualServices.length === 0) virtualServices = httpRoutesAsVirtualServices(objects);
   if (virtualServices.length === 0) {
-    throw new OverlayError(
+    throw new ManifestError(
       `overlay "${name}" has neither a VirtualService bound to istio-gateway nor an HTTPRoute`,
     );
   }

@@ -10,7 +10,7 @@
  * field the local gateway could not honour is a parse error here rather than silently different routing.
  */
 import { z } from 'zod';
-import { InputError } from './errors.js';
+import { ManifestError } from './errors.js';
 
 const stringMatchSchema = z
   .object({ exact: z.string(), prefix: z.string(), regex: z.string() })
@@ -124,10 +124,6 @@ export type RouteDestination = z.infer<typeof routeDestinationSchema>;
 export type HttpRoute = z.infer<typeof httpRouteSchema>;
 export type VirtualService = z.infer<typeof virtualServiceSchema>;
 
-export class VirtualServiceError extends InputError {
-  override name = 'VirtualServiceError';
-}
-
 /** Validates one parsed manifest object; the error names the VirtualService and the path of each bad field. */
 export function parseVirtualService(object: unknown): VirtualService {
   const result = virtualServiceSchema.safeParse(object);
@@ -141,7 +137,7 @@ export function parseVirtualService(object: unknown): VirtualService {
     const unknown = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
     return `${where}: ${issue.message}${unknown}`;
   });
-  throw new VirtualServiceError(
+  throw new ManifestError(
     `VirtualService ${typeof name === 'string' ? name : '(unnamed)'} is not supported: ${problems.join('; ')}`,
   );
 }
@@ -189,7 +185,7 @@ function compileString(match: StringMatch, ignoreCase = false): Matcher {
   }
   const unsupported = re2Unsupported(match.regex as string);
   if (unsupported) {
-    throw new VirtualServiceError(
+    throw new ManifestError(
       `invalid regex ${JSON.stringify(match.regex)}: ${unsupported}, which RE2 (Envoy's regex engine) does not support`,
     );
   }
@@ -198,9 +194,7 @@ function compileString(match: StringMatch, ignoreCase = false): Matcher {
     // RE2 full match: anchor the whole expression.
     regex = new RegExp(`^(?:${re2ToJavaScript(match.regex as string)})$`, ignoreCase ? 'i' : '');
   } catch (error) {
-    throw new VirtualServiceError(
-      `invalid regex ${JSON.stringify(match.regex)}: ${(error as Error).message}`,
-    );
+    throw new ManifestError(`invalid regex ${JSON.stringify(match.regex)}: ${(error as Error).message}`);
   }
   return (value) => value !== undefined && regex.test(value);
 }
@@ -349,7 +343,7 @@ const durationUnits: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000
 export function parseDuration(duration: string): number {
   const found = /^(\d+(?:\.\d+)?)(h|m|s|ms|us)$/.exec(duration);
   if (!found)
-    throw new VirtualServiceError(`invalid duration ${JSON.stringify(duration)}: use e.g. "3s" or "250ms"`);
+    throw new ManifestError(`invalid duration ${JSON.stringify(duration)}: use e.g. "3s" or "250ms"`);
   return Number(found[1]) * (durationUnits[found[2] as string] as number);
 }
 

@@ -2,7 +2,7 @@
  * A requested split, checked and applied: the one definition of valid weights, and the one way to set them on the
  * rule a plain /api/ request takes — with the sticky pin rules brought in line (./sticky-sessions.ts).
  */
-import { InputError } from './errors.js';
+import { WeightsError } from './errors.js';
 import { destinationLike, reconcilePins } from './sticky-sessions.js';
 import {
   matchRequest,
@@ -11,10 +11,6 @@ import {
   type RouteDestination,
   type VirtualService,
 } from './virtual-service.js';
-
-export class WeightsError extends InputError {
-  override name = 'WeightsError';
-}
 
 /**
  * Validates a requested split: whole numbers from 0 to 100 that sum to 100, over known subsets.

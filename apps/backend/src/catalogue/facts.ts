@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { AppError } from '@movies/contracts/errors';
 import { z } from 'zod';
 import { BUNDLED_DATA_ROOT } from './load.js';
 import { type CatalogueName, genreSchema } from './schema.js';
@@ -44,8 +45,11 @@ export interface TmdbFacts {
   genres: z.infer<typeof genreSchema>[];
 }
 
-export class FactsError extends Error {
+export class FactsError extends AppError {
   override name = 'FactsError';
+  constructor(message: string) {
+    super('DATA_INVALID', message);
+  }
 }
 
 function readJson(file: string): unknown {

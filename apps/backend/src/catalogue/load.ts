@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AppError } from '@movies/contracts/errors';
 import { BUNDLED_CATALOGUES } from '../config.js';
 import { Catalogue } from './catalogue.js';
 import { catalogueFileSchema } from './schema.js';
@@ -17,13 +18,13 @@ export const BUNDLED_DATA_ROOT =
 
 export const CATALOGUE_FILE_NAME = 'catalogue.json';
 
-export class CatalogueLoadError extends Error {
+export class CatalogueLoadError extends AppError {
   override name = 'CatalogueLoadError';
   constructor(
     readonly file: string,
     detail: string,
   ) {
-    super(`Cannot load catalogue ${file}: ${detail}`);
+    super('DATA_INVALID', `Cannot load catalogue ${file}: ${detail}`);
   }
 }
 

@@ -17,7 +17,7 @@ export function demoFaults(options: {
   return async (_req, _res, next) => {
     if (delayMs > 0) await sleep(delayMs);
     if (errorRate > 0 && random() < errorRate) {
-      throw new AppError(500, 'injected_fault', `Injected fault (FAULT_ERROR_RATE=${errorRate})`);
+      throw new AppError('INJECTED_FAULT', `Injected fault (FAULT_ERROR_RATE=${errorRate})`);
     }
     next();
   };

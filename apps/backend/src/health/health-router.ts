@@ -41,11 +41,7 @@ export function healthRouter(deps: { readiness: Readiness; registry: Registry })
     .get((_req, res) => {
       const state = deps.readiness.state;
       if (state !== 'ready') {
-        throw new AppError(
-          503,
-          'not_ready',
-          state === 'draining' ? 'Shutting down' : 'Catalogue not loaded yet',
-        );
+        throw new AppError('NOT_READY', state === 'draining' ? 'Shutting down' : 'Catalogue not loaded yet');
       }
       res.json({ status: 'ready' });
     })

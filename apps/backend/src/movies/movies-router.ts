@@ -49,7 +49,8 @@ export function moviesRouter(deps: {
     .get(async (req, res) => {
       const query = parseOrBadRequest(listQuerySchema, req.query);
       if (query.genre !== undefined && !catalogue.hasGenre(query.genre)) {
-        throw AppError.badRequest(
+        throw new AppError(
+          'BAD_REQUEST',
           `Invalid query parameter genre: unknown genre id ${query.genre}; see GET /genres`,
         );
       }
@@ -79,10 +80,10 @@ export function moviesRouter(deps: {
     .get(async (req, res) => {
       const parsed = movieIdSchema.safeParse(req.params.id);
       if (!parsed.success)
-        throw AppError.badRequest('Invalid path parameter id: must be a positive integer movie id');
+        throw new AppError('BAD_REQUEST', 'Invalid path parameter id: must be a positive integer movie id');
       const found = await source.movie(parsed.data, traceOf(req));
       if (!found)
-        throw AppError.notFound(`No movie with id ${parsed.data} in the ${catalogue.name} catalogue`);
+        throw new AppError('NOT_FOUND', `No movie with id ${parsed.data} in the ${catalogue.name} catalogue`);
       res.set(DATA_SOURCE_HEADER, found.source).json({ ...found.movie, source: found.source });
     })
     .all(methodNotAllowed(GET_ONLY));

@@ -63,5 +63,5 @@ export function parseOrBadRequest<S extends z.ZodType>(
   const name = issue?.path[0] !== undefined ? String(issue.path[0]) : 'query';
   const message = issue?.message ?? 'invalid value';
   const detail = message.startsWith(`${name} `) ? message.slice(name.length + 1) : message;
-  throw AppError.badRequest(`Invalid ${part} parameter ${name}: ${detail}`);
+  throw new AppError('BAD_REQUEST', `Invalid ${part} parameter ${name}: ${detail}`);
 }

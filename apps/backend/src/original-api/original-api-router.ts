@@ -56,7 +56,7 @@ export function originalApiRouter(deps: { catalogue: Catalogue; source: MovieSou
         : undefined;
       // A genre with no films is a 404 in the original, like one it does not know; a page past the end is not.
       if (!page || page.total_results === 0)
-        throw AppError.notFound(`No movies found for genre ID ${genreId}`);
+        throw new AppError('NOT_FOUND', `No movies found for genre ID ${genreId}`);
       send(res, page.source, pageOf(page));
     })
     .all(methodNotAllowed(GET_ONLY));
@@ -113,7 +113,10 @@ export function originalApiRouter(deps: { catalogue: Catalogue; source: MovieSou
       const { movie_id: movieId } = parseOrBadRequest(movieParamsSchema, req.params, 'path');
       const found = await source.movie(movieId, traceOf(req));
       if (!found)
-        throw AppError.notFound(`Movie with ID ${movieId} not found in the ${catalogue.name} catalogue`);
+        throw new AppError(
+          'NOT_FOUND',
+          `Movie with ID ${movieId} not found in the ${catalogue.name} catalogue`,
+        );
       send(res, found.source, {
         ...found.movie,
         genres: genresOf(found.movie),

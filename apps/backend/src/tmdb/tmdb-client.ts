@@ -12,6 +12,7 @@ export type TmdbFailureKind =
   | 'bad_response'
   | 'network';
 
+/** TMDB's answer (its kind and HTTP status), for the fallback to bundled data; never sent to a client as it is. */
 export class TmdbError extends Error {
   override name = 'TmdbError';
   constructor(
