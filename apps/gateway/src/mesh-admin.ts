@@ -1,7 +1,8 @@
 /**
- * The `/__mesh` admin endpoint: GET answers the routing state, PUT switches to an overlay or a split. A bad
- * request (or a split, overlay or VirtualService the mesh rejects) is an InputError and answers with its status;
- * anything else is 500.
+ * The `/__mesh` admin endpoint: GET answers the routing state, PUT switches to an overlay or a split. A PUT must
+ * pass ./admin-auth.ts (token when one is needed, JSON content type). A bad request (or a split, overlay or
+ * VirtualService the mesh rejects) is an InputError and answers with its status; anything else is 500. No CORS
+ * header: the UI is served from the gateway's own origin, and no other site may read the routing or upstreams.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
@@ -12,6 +13,7 @@ import {
 } from '@movies/contracts/mesh-state';
 import { MESH_PATH } from '@movies/contracts/names';
 import { InputError } from '@movies/mesh';
+import { checkChange } from './admin-auth.js';
 import { readBody, sendJson } from './http-io.js';
 import type { RoutingTable } from './routing-table.js';
 import type { TrafficCounters } from './traffic-counters.js';
@@ -61,9 +63,15 @@ async function readMeshRequest(req: IncomingMessage): Promise<MeshUpdate> {
   return parsed.data;
 }
 
-export async function handleMesh(admin: MeshAdmin, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** `token`: what a change must present (undefined: none, the gateway listens on loopback only). */
+export async function handleMesh(
+  admin: MeshAdmin,
+  req: IncomingMessage,
+  res: ServerResponse,
+  token?: string,
+): Promise<void> {
   if (req.method === 'GET' || req.method === 'HEAD') {
-    sendJson(res, 200, admin.state(), { 'access-control-allow-origin': '*' });
+    sendJson(res, 200, admin.state());
     return;
   }
   if (req.method !== 'PUT') {
@@ -72,6 +80,16 @@ export async function handleMesh(admin: MeshAdmin, req: IncomingMessage, res: Se
       405,
       { error: { code: 'method_not_allowed', message: `${req.method} ${MESH_PATH}: use GET or PUT` } },
       { allow: 'GET, HEAD, PUT' },
+    );
+    return;
+  }
+  const refusal = checkChange(req, token);
+  if (refusal) {
+    sendJson(
+      res,
+      refusal.status,
+      { error: { code: refusal.code, message: refusal.message } },
+      refusal.headers,
     );
     return;
   }

@@ -1,4 +1,5 @@
 export * from './api.js';
+export * from './gateway-access.js';
 export * from './mesh-state.js';
 export * from './names.js';
 export * from './traffic-report.js';
