@@ -162,7 +162,7 @@ export function helpText(command?: CommandName): string {
       'Options:',
       ...optionLines(options),
       '',
-      'Environment: GATEWAY_URL, KUBECTL (kubectl binary), NAMESPACE (of the VirtualServices, default movies).',
+      'Environment: GATEWAY_URL, KUBECTL (kubectl binary), NAMESPACE (of the VirtualServices, default movies), GATEWAY_TOKEN (sent by set: the admin token of a gateway bound beyond loopback).',
     ].join('\n');
   }
   const width = Math.max(...commandNames.map((c) => commandSummaries[c].usage.length));
