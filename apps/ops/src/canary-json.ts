@@ -2,6 +2,7 @@
  * The JSON canary.sh reads and writes, so no bash evaluates JavaScript: the gateway's answer to a weight change,
  * a Prometheus scalar, the traffic CLI's report of one check, and the verdict file (`canary.sh --json FILE`).
  */
+import { errorAnswerSchema } from '@movies/contracts/api';
 import { meshStateSchema } from '@movies/contracts/mesh-state';
 import { testReportSchema } from '@movies/contracts/traffic-report';
 import { InputError } from '@movies/mesh';
@@ -13,8 +14,13 @@ function object(value: unknown): Json {
   return value !== null && typeof value === 'object' ? (value as Json) : {};
 }
 
-/** "V1 V2" from the gateway's `/__mesh` answer (a missing subset counts 0). */
+/**
+ * "V1 V2" from the gateway's `/__mesh` answer (a missing subset counts 0); its error answer (a missing admin token,
+ * say) becomes the error's message.
+ */
 export function meshWeights(json: unknown): string {
+  const refusal = errorAnswerSchema.safeParse(json);
+  if (refusal.success) throw new InputError(`the gateway refused: ${refusal.data.error.message}`);
   const parsed = meshStateSchema.shape.weights.safeParse(object(json).weights);
   if (!parsed.success)
     throw new InputError("the gateway's /__mesh answer holds no weights (0–100 per subset)");
