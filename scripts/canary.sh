@@ -83,8 +83,10 @@ the report's outcome line; steps holds one entry per check: {check, step, weight
 successRate, p99Ms, source (cli|prometheus), result (pass|fail), reason}; finalWeights is the split the script
 left in force ({v1, v2}, null when it changed nothing). A usage error (64) writes no file.
 
-Environment: NAMESPACE (default movies), KUBECTL, GATEWAY_URL, PROMETHEUS_URL.
-Exit codes: 0 promoted (0-100), 1 rolled back (100-0), 64 usage, 69 target unreachable, 130 interrupted (rolled back).
+Environment: NAMESPACE (default movies), KUBECTL, GATEWAY_URL, PROMETHEUS_URL, GATEWAY_TOKEN (the admin token
+a local gateway bound beyond loopback prints at start-up; --local sends it with each weight change).
+Exit codes: 0 promoted (0-100), 1 rolled back (100-0), 64 usage, 69 target unreachable or refusing the change,
+130 interrupted (rolled back).
 USAGE
 }
 
@@ -184,16 +186,24 @@ detect_target() {
   fi
 }
 
+# gateway_auth: curl's header file for PUT /__mesh: the admin token from GATEWAY_TOKEN (a gateway bound beyond
+# loopback needs it), or nothing. Read through a file descriptor, so the token never shows on a command line.
+gateway_auth() {
+  if [[ -n "${GATEWAY_TOKEN:-}" ]]; then printf 'authorization: Bearer %s\n' "${GATEWAY_TOKEN}"; fi
+}
+
 # set_weights V1 V2 on the chosen target; prints nothing on stdout.
 set_weights() {
   local v1="$1" v2="$2"
   if [[ "${TARGET}" == local ]]; then
     local answer
-    answer="$(curl -fsS --max-time 10 -X PUT -H 'content-type: application/json' \
+    # No --fail: a refusal's JSON error answer reaches ops-helper, which prints its message.
+    answer="$(curl -sS --max-time 10 -X PUT -H 'content-type: application/json' -H @<(gateway_auth) \
       --data "{\"weights\":{\"v1\":${v1},\"v2\":${v2}}}" "${GATEWAY}/__mesh")" ||
-      die "the local gateway at ${GATEWAY} refused PUT /__mesh weights ${v1} ${v2}"
+      die "cannot reach the local gateway at ${GATEWAY} (PUT /__mesh weights ${v1} ${v2})" "${EXIT_UNAVAILABLE}"
     local applied
-    applied="$(ops_helper mesh-weights <<<"${answer}")"
+    applied="$(ops_helper mesh-weights <<<"${answer}")" ||
+      die "the local gateway at ${GATEWAY} refused PUT /__mesh weights ${v1} ${v2}" "${EXIT_UNAVAILABLE}"
     [[ "${applied}" == "${v1} ${v2}" ]] || die "the local gateway reports weights '${applied}' after asking for ${v1} ${v2}"
   else
     "${ROOT}/scripts/shift-traffic.sh" "${v1}" "${v2}" >&2

@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig, loadEnv } from 'vite';
+import { allowedHostsFrom } from '../../packages/contracts/src/gateway-access.js';
 
 // The local gateway (apps/gateway, :8080) strips /api/ and routes by the VirtualService files; /__mesh is its
 // status endpoint. Point API_PROXY_TARGET elsewhere (e.g. a backend on :8001) to develop without the gateway.
@@ -9,6 +10,12 @@ const stripApiPrefix = process.env.API_PROXY_STRIP_API === 'true';
 // The gateway forwards `/` to this dev server, so the page usually comes from :8080; the HMR websocket must
 // connect back through the same port (Vite falls back to its own port when that fails).
 const hmrClientPort = Number(process.env.HMR_CLIENT_PORT ?? 8080);
+// The gateway forwards the browser's Host header unchanged, and both refuse a foreign one (DNS rebinding): this
+// server allows the names the gateway allows (GATEWAY_HOST when a name, GATEWAY_ALLOWED_HOSTS), so a page the
+// gateway lets through is served, and a rebound page is refused by both (apps/gateway README, Security). The
+// rule is imported by a relative path so that Vite bundles it into the config: through the package name, plain
+// Node would load it and fail on TypeScript.
+const allowedHosts = allowedHostsFrom(process.env);
 
 const proxy = {
   '/api': {
@@ -49,6 +56,7 @@ export default defineConfig(({ mode }) => ({
     host: '127.0.0.1',
     port: 5173,
     strictPort: true,
+    allowedHosts,
     hmr: { clientPort: hmrClientPort },
     proxy,
     headers: {
@@ -57,7 +65,7 @@ export default defineConfig(({ mode }) => ({
       ),
     },
   },
-  preview: { host: '127.0.0.1', port: 4173, strictPort: true, proxy },
+  preview: { host: '127.0.0.1', port: 4173, strictPort: true, allowedHosts, proxy },
   build: {
     outDir: 'dist',
     // scripts/bundle-size.mjs reads the manifest to find what the initial route loads.

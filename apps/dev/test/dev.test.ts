@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { freePort, isListening, waitFor } from '@movies/testkit';
@@ -78,6 +79,21 @@ function lastLineBeforePnpm(text: string): string {
   return lines.at(-2) ?? '';
 }
 
+/** GET with the Host header a browser would send (fetch will not send a chosen Host). */
+function getWithHost(port: number, path: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 afterEach(async () => {
   for (const run of runs.splice(0)) {
     if (run.child.pid && run.child.exitCode === null) {
@@ -127,6 +143,25 @@ describe('pnpm dev', () => {
       await portsFree(run);
     },
   );
+
+  it('the gateway and Vite behind it agree on Host: GATEWAY_ALLOWED_HOSTS opens both, a foreign name neither', async () => {
+    const run = await startDev({ GATEWAY_ALLOWED_HOSTS: '.example.test' });
+    await ready(run);
+    const [gateway, vite] = [Number(run.env.GATEWAY_PORT), Number(run.env.VITE_PORT)];
+    for (const port of [gateway, vite]) {
+      const page = await getWithHost(port, '/', `ui.example.test:${port}`);
+      expect(page.status, `port ${port}`).toBe(200);
+      expect(page.body).toContain('<div id="root">');
+    }
+    expect((await getWithHost(gateway, '/api/', 'ui.example.test')).status).toBe(200);
+    // A rebound page: refused by the gateway (before Vite sees it) and by Vite itself, each naming its setting.
+    const viaGateway = await getWithHost(gateway, '/', 'evil.example');
+    expect(viaGateway.status).toBe(403);
+    expect(viaGateway.body).toContain('GATEWAY_ALLOWED_HOSTS=evil.example');
+    const direct = await getWithHost(vite, '/', 'evil.example');
+    expect(direct.status).toBe(403);
+    expect(direct.body).toContain('server.allowedHosts');
+  });
 
   it('logs one line per request: the access log, with the backends at warn', async () => {
     const run = await startDev();

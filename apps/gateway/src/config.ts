@@ -1,7 +1,10 @@
 /** The gateway's environment, validated at start-up: one clear line names every bad variable. */
 import { AppError } from '@movies/contracts/errors';
+import { allowedHostsFrom } from '@movies/contracts/gateway-access';
 import { listOverlays } from '@movies/mesh';
 import { z } from 'zod';
+import { tokenEnv } from './admin-auth.js';
+import { type AllowedHosts, allowedHostsEnv } from './host-check.js';
 import { type UpstreamMap, upstreamEnvShortcuts, upstreamMapSchema, upstreamUrlSchema } from './upstreams.js';
 
 export interface GatewayConfig {
@@ -10,6 +13,10 @@ export interface GatewayConfig {
   host: string;
   accessLog: boolean;
   upstreams: UpstreamMap;
+  /** GATEWAY_HOST when a name, plus GATEWAY_ALLOWED_HOSTS (./host-check.ts). */
+  allowedHosts: AllowedHosts;
+  /** GATEWAY_TOKEN (./admin-auth.ts). */
+  token: string | undefined;
 }
 
 export class ConfigError extends AppError {
@@ -76,6 +83,12 @@ function envSchema(overlays: readonly string[]) {
         .optional(),
     ),
     ...Object.fromEntries(
+      Object.entries({ ...allowedHostsEnv, ...tokenEnv }).map(([name, schema]) => [
+        name,
+        z.preprocess(unsetIfBlank, schema),
+      ]),
+    ),
+    ...Object.fromEntries(
       Object.keys(upstreamEnvShortcuts).map((name) => [
         name,
         z.preprocess(unsetIfBlank, upstreamUrlSchema.optional()),
@@ -113,5 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     host: values.GATEWAY_HOST,
     accessLog: values.ACCESS_LOG,
     upstreams,
+    allowedHosts: allowedHostsFrom(values),
+    token: typeof values.GATEWAY_TOKEN === 'string' ? values.GATEWAY_TOKEN : undefined,
   };
 }

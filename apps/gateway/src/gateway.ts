@@ -4,14 +4,18 @@
  * This file wires the parts: the routing table and its switches, the HTTP server, start and close.
  *   - route.ts: one request — match, weighted destination, fault, mirror (mirror.ts), then the attempt loop;
  *   - attempts.ts: tries, retries and timeouts, returning an outcome; outcomes.ts: outcome → status and flag;
- *   - forwarding.ts: request and response headers; mesh-admin.ts: /__mesh; upgrades.ts: websockets.
+ *   - forwarding.ts: request and response headers; mesh-admin.ts: /__mesh; upgrades.ts: websockets;
+ *   - host-check.ts: the Host allow-list every request passes first; admin-auth.ts: who may change /__mesh.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { allowedHostsFrom } from '@movies/contracts/gateway-access';
 import type { MeshState } from '@movies/contracts/mesh-state';
 import { formatSplit, listOverlays, type RenderOptions, type VirtualService } from '@movies/mesh';
 import { type AccessLogSink, stdoutSink } from './access-log.js';
+import { adminToken } from './admin-auth.js';
+import { type AllowedHosts, hostCheck, refuseHost, refuseUpgrade } from './host-check.js';
 import { sendText } from './http-io.js';
 import { handleMesh, isMeshPath, type MeshAdmin, toState } from './mesh-admin.js';
 import { UpstreamPools } from './pools.js';
@@ -51,6 +55,16 @@ export interface GatewayOptions {
    * Math.random; tests pass @movies/mesh's seededRandom so a statistical check sees the same draws each run.
    */
   random?: () => number;
+  /**
+   * Host names answered beyond localhost, *.localhost and IP addresses (Vite's server.allowedHosts syntax; true:
+   * any). Default: `host` when it is a name.
+   */
+  allowedHosts?: AllowedHosts;
+  /**
+   * The admin token PUT /__mesh needs (then on loopback too). Default: none on loopback, a fresh random one on
+   * any other address (see Gateway.token).
+   */
+  token?: string;
 }
 
 export interface Gateway {
@@ -62,6 +76,8 @@ export interface Gateway {
   /** Same as PUT /__mesh {"weights": {...}}. */
   useWeights(weights: Record<string, number>): Promise<MeshState>;
   close(): Promise<void>;
+  /** The token PUT /__mesh needs; undefined when none is needed (loopback, no token given). */
+  token: string | undefined;
 }
 
 const CLOSE_GRACE_MS = 5000;
@@ -129,11 +145,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     log,
   };
   const upgrades = new Upgrades(context);
+  const host = options.host ?? '127.0.0.1';
+  const hostAllowed = hostCheck(options.allowedHosts ?? allowedHostsFrom({ GATEWAY_HOST: host }));
+  const token = adminToken(host, options.token);
 
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     const path = req.url ?? '/';
-    if (isMeshPath(path)) {
-      handleMesh(admin, req, res).catch(() => res.destroy());
+    if (!hostAllowed(req.headers.host)) {
+      refuseHost(req, res, isMeshPath(path));
+    } else if (isMeshPath(path)) {
+      handleMesh(admin, req, res, token).catch(() => res.destroy());
     } else if (path.startsWith('/')) {
       routeRequest(context, req, res);
     } else {
@@ -146,9 +167,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     if ((socket as Socket).writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
     else socket.destroy();
   });
-  server.on('upgrade', (req, socket: Duplex, head: Buffer) => upgrades.handle(req, socket, head));
+  server.on('upgrade', (req, socket: Duplex, head: Buffer) =>
+    hostAllowed(req.headers.host) ? upgrades.handle(req, socket, head) : refuseUpgrade(req, socket),
+  );
 
-  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 8080, host, () => {
@@ -182,5 +204,6 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     useOverlay: admin.useOverlay,
     useWeights: admin.useWeights,
     close,
+    token,
   };
 }

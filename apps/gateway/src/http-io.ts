@@ -58,3 +58,8 @@ export function discard(): Writable {
     },
   });
 }
+
+/** An error answer: the code's status, its headers, and `{ error: { code, message } }` (the contracts' shape). */
+export function sendError(res: ServerResponse, error: AppError): void {
+  sendJson(res, error.status, { error: { code: error.wireCode, message: error.message } }, error.headers);
+}

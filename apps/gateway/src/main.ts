@@ -4,6 +4,7 @@
  */
 import { MESH_PATH } from '@movies/contracts/names';
 import { formatSplit } from '@movies/mesh';
+import { adminTokenLines } from './admin-auth.js';
 import { ConfigError, loadConfig } from './config.js';
 import { startGateway } from './gateway.js';
 
@@ -45,7 +46,8 @@ async function main(): Promise<void> {
       `upstreams: ${Object.entries(state.upstreams)
         .map(([key, origin]) => `${key} -> ${origin}`)
         .join(', ')}`,
-      `switch live: ${traffic} set 50-50 | ${traffic} set 95 5 | curl -X PUT ${url}${MESH_PATH} -d '{"overlay":"0-100"}'`,
+      `switch live: ${traffic} set 50-50 | ${traffic} set 95 5 | curl -X PUT ${url}${MESH_PATH} --json '{"overlay":"0-100"}'`,
+      ...adminTokenLines(gateway.token, config.token !== undefined, config.host),
       '',
     ].join('\n'),
   );

@@ -1,7 +1,8 @@
 /**
- * The `/__mesh` admin endpoint: GET answers the routing state, PUT switches to an overlay or a split. A bad
- * request (or a split, overlay or VirtualService the mesh rejects) is an AppError and answers with its code's status;
- * anything else is 500.
+ * The `/__mesh` admin endpoint: GET answers the routing state, PUT switches to an overlay or a split. A PUT must
+ * pass ./admin-auth.ts (token when one is needed, JSON content type). A bad request (or a split, overlay or
+ * VirtualService the mesh rejects) is an AppError and answers with its code's status; anything else is 500. No CORS
+ * header: the UI is served from the gateway's own origin, and no other site may read the routing or upstreams.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError } from '@movies/contracts/errors';
@@ -12,7 +13,8 @@ import {
   meshUpdateSchema,
 } from '@movies/contracts/mesh-state';
 import { MESH_PATH } from '@movies/contracts/names';
-import { readBody, sendJson } from './http-io.js';
+import { checkChange } from './admin-auth.js';
+import { readBody, sendError, sendJson } from './http-io.js';
 import type { RoutingTable } from './routing-table.js';
 import type { TrafficCounters } from './traffic-counters.js';
 import type { UpstreamMap } from './upstreams.js';
@@ -62,29 +64,38 @@ async function readMeshRequest(req: IncomingMessage): Promise<MeshUpdate> {
   return parsed.data;
 }
 
-export async function handleMesh(admin: MeshAdmin, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** `token`: what a change must present (undefined: none, the gateway listens on loopback only). */
+export async function handleMesh(
+  admin: MeshAdmin,
+  req: IncomingMessage,
+  res: ServerResponse,
+  token?: string,
+): Promise<void> {
   if (req.method === 'GET' || req.method === 'HEAD') {
-    sendJson(res, 200, admin.state(), { 'access-control-allow-origin': '*' });
+    sendJson(res, 200, admin.state());
     return;
   }
   if (req.method !== 'PUT') {
-    sendJson(
+    sendError(
       res,
-      405,
-      { error: { code: 'method_not_allowed', message: `${req.method} ${MESH_PATH}: use GET or PUT` } },
-      { allow: 'GET, HEAD, PUT' },
+      new AppError('METHOD_NOT_ALLOWED', `${req.method} ${MESH_PATH}: use GET or PUT`, {
+        headers: { allow: 'GET, HEAD, PUT' },
+      }),
     );
     return;
   }
   try {
+    const refusal = checkChange(req, token);
+    if (refusal) throw refusal;
     const request = await readMeshRequest(req);
     const state = await ('overlay' in request
       ? admin.useOverlay(request.overlay)
       : admin.useWeights(request.weights));
     sendJson(res, 200, state);
   } catch (error) {
-    const known =
-      error instanceof AppError ? error : new AppError('INTERNAL_ERROR', (error as Error).message);
-    sendJson(res, known.status, { error: { code: known.wireCode, message: known.message } });
+    sendError(
+      res,
+      error instanceof AppError ? error : new AppError('INTERNAL_ERROR', (error as Error).message),
+    );
   }
 }

@@ -10,7 +10,21 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       accessLog: true,
       upstreams: {},
+      allowedHosts: [],
+      token: undefined,
     });
+  });
+
+  it('reads the Host allow-list (GATEWAY_HOST when a name, then GATEWAY_ALLOWED_HOSTS) and GATEWAY_TOKEN', () => {
+    expect(
+      loadConfig({
+        GATEWAY_HOST: 'MyBox.lan',
+        GATEWAY_ALLOWED_HOSTS: ' .example.test , other.lan ',
+        GATEWAY_TOKEN: 'abcdefghijklmnop',
+      }),
+    ).toMatchObject({ allowedHosts: ['mybox.lan', '.example.test', 'other.lan'], token: 'abcdefghijklmnop' });
+    expect(loadConfig({ GATEWAY_HOST: '0.0.0.0' }).allowedHosts).toEqual([]);
+    expect(loadConfig({ GATEWAY_ALLOWED_HOSTS: 'true' }).allowedHosts).toBe(true);
   });
 
   it('reads TRAFFIC, GATEWAY_PORT, ACCESS_LOG and the upstream variables (shortcuts win over MESH_UPSTREAMS)', () => {
@@ -28,6 +42,8 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       accessLog: false,
       upstreams: { 'movie-backend/v1': 'http://10.0.0.1:8000', 'movie-frontend': 'http://127.0.0.1:4173' },
+      allowedHosts: [],
+      token: undefined,
     });
   });
 
@@ -39,6 +55,11 @@ describe('loadConfig', () => {
     [{ TRAFFIC: '../base' }, 'TRAFFIC must name an overlay under k8s/overlays'],
     [{ GATEWAY_PORT: '-1' }, 'GATEWAY_PORT must be a port number from 0 to 65535 (got "-1")'],
     [{ ACCESS_LOG: 'maybe' }, 'ACCESS_LOG must be on or off (got "maybe")'],
+    [
+      { GATEWAY_ALLOWED_HOSTS: 'mybox.lan,http://evil.example,*' },
+      'GATEWAY_ALLOWED_HOSTS must be host names separated by commas, such as mybox.lan,.example.test, or true (got "http://evil.example", "*")',
+    ],
+    [{ GATEWAY_TOKEN: 'short' }, 'GATEWAY_TOKEN must be 16 to 512 letters, digits or ._~+/=-'],
     [{ MESH_UPSTREAMS: '{"movie-backend/v1": 8001' }, 'MESH_UPSTREAMS must be JSON'],
     [
       { MESH_UPSTREAMS: '{"movie-backend/v1": "http://h:1/path"}' },

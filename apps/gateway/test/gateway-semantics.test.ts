@@ -11,6 +11,7 @@ import { accessLogPattern } from '../src/access-log.js';
 import { type Gateway, startGateway } from '../src/gateway.js';
 import {
   frontend,
+  putMesh,
   type RecordingUpstream,
   sendMany,
   startRecordingUpstream,
@@ -226,10 +227,7 @@ describe('GET and PUT /__mesh', () => {
     expect(state).toMatchObject({ source: 'custom', weights: { v1: 80, v2: 20 }, counts: { v1: 0, v2: 0 } });
     expect(state.rules[0]).toMatchObject({ name: 'weighted-split', match: ['uri prefix /api/'] });
 
-    const put = await fetch(`${gateway.url}/__mesh`, {
-      method: 'PUT',
-      body: JSON.stringify({ weights: { v1: 0, v2: 100 } }),
-    });
+    const put = await putMesh(gateway.url, { weights: { v1: 0, v2: 100 } });
     expect(put.status).toBe(200);
     expect(((await put.json()) as MeshState).weights).toEqual({ v1: 0, v2: 100 });
     const answers = await sendMany(gateway.url, 20, { concurrency: 4 });
@@ -248,10 +246,7 @@ describe('GET and PUT /__mesh', () => {
     ['not json', 'body is not JSON'],
   ])('refuses %j with 400 and a clear message', async (body, message) => {
     const gateway = await gatewayFor([apiSplit([80, 20])]);
-    const response = await fetch(`${gateway.url}/__mesh`, {
-      method: 'PUT',
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    });
+    const response = await putMesh(gateway.url, body);
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: { message: string } }).error.message).toContain(message);
     expect(gateway.state().weights).toEqual({ v1: 80, v2: 20 });

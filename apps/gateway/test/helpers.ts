@@ -26,6 +26,22 @@ export interface SendOptions {
   onAnswer?: (answer: Answer) => void;
 }
 
+/**
+ * PUT /__mesh as the traffic CLI sends it: a JSON body (a string is sent as it is) with content-type
+ * application/json, plus any `headers` (a token, a foreign Host …).
+ */
+export function putMesh(
+  baseUrl: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(`${baseUrl}/__mesh`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
 /** Sends `count` GET requests over `concurrency` keep-alive connections and records every answer. */
 export async function sendMany(baseUrl: string, count: number, options: SendOptions = {}): Promise<Answer[]> {
   const concurrency = options.concurrency ?? 16;

@@ -96,8 +96,37 @@ describe('src/main.ts', () => {
       status: '200',
     });
 
+    expect(banner).not.toContain('admin token');
+
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
     expect(run.stdout()).toContain('SIGTERM, closing');
+  });
+
+  it('bound beyond loopback, prints a fresh admin token once, and PUT /__mesh takes it', async () => {
+    const run = runMain({ GATEWAY_HOST: '0.0.0.0', GATEWAY_PORT: '0', ACCESS_LOG: 'off' });
+    await expect.poll(run.stdout, { timeout: 30_000 }).toContain('admin token');
+    const banner = run.stdout();
+    const token = /admin token: ([0-9a-f]{48}) /.exec(banner)?.[1] as string;
+    expect(token).toBeDefined();
+    expect(banner).toContain(`export GATEWAY_TOKEN=${token}`);
+    const port = Number(/localhost:(\d+)/.exec(banner)?.[1]);
+    const put = (headers: Record<string, string>) =>
+      fetch(`http://127.0.0.1:${port}/__mesh`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: '{"overlay":"50-50"}',
+      });
+    const refused = await put({});
+    expect(refused.status).toBe(401);
+    await refused.text();
+    const accepted = await put({ authorization: `Bearer ${token}` });
+    expect(accepted.status).toBe(200);
+    await accepted.text();
+
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    // Printed at start-up only (the three banner lines), never again.
+    expect(run.stdout().split(token).length - 1).toBe(3);
   });
 });

@@ -7,7 +7,7 @@ import { errorAnswerSchema, MESH_PATH, meshStateSchema } from '@movies/contracts
 import { listOverlays } from '@movies/mesh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../src/testing.js';
-import { sendMany } from './helpers.js';
+import { putMesh, sendMany } from './helpers.js';
 
 let stack: LocalStack;
 
@@ -20,10 +20,8 @@ afterAll(async () => {
 });
 
 async function mesh(method: 'GET' | 'PUT', body?: unknown): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(`${stack.gatewayUrl}${MESH_PATH}`, {
-    method,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  const response =
+    method === 'PUT' ? await putMesh(stack.gatewayUrl, body) : await fetch(`${stack.gatewayUrl}${MESH_PATH}`);
   return { status: response.status, json: await response.json() };
 }
 

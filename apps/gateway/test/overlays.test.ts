@@ -6,7 +6,7 @@
 import { chiSquareGoodnessOfFit, seededRandom } from '@movies/mesh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../src/testing.js';
-import { binomialBounds, countBy, sendMany } from './helpers.js';
+import { binomialBounds, countBy, putMesh, sendMany } from './helpers.js';
 
 let stack: LocalStack;
 
@@ -20,10 +20,7 @@ afterAll(async () => {
 });
 
 async function useOverlay(overlay: string): Promise<Record<string, number>> {
-  const response = await fetch(`${stack.gatewayUrl}/__mesh`, {
-    method: 'PUT',
-    body: JSON.stringify({ overlay }),
-  });
+  const response = await putMesh(stack.gatewayUrl, { overlay });
   expect(response.status).toBe(200);
   const state = (await response.json()) as { source: string; weights: Record<string, number> };
   expect(state.source).toBe(overlay);

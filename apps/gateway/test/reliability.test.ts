@@ -8,7 +8,7 @@ import { seededRandom } from '@movies/mesh';
 import { waitFor } from '@movies/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../src/testing.js';
-import { type Answer, countBy, sendMany, type Visit, visit } from './helpers.js';
+import { type Answer, countBy, putMesh, sendMany, type Visit, visit } from './helpers.js';
 
 let stack: LocalStack | undefined;
 
@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 async function put(url: string, body: unknown): Promise<number> {
-  const response = await fetch(`${url}/__mesh`, { method: 'PUT', body: JSON.stringify(body) });
+  const response = await putMesh(url, body);
   await response.text();
   return response.status;
 }

@@ -3,6 +3,7 @@
  * a Prometheus scalar, the traffic CLI's report of one check, and the verdict file (`canary.sh --json FILE`).
  */
 
+import { errorAnswerSchema } from '@movies/contracts/api';
 import { AppError } from '@movies/contracts/errors';
 import { meshStateSchema } from '@movies/contracts/mesh-state';
 import { testReportSchema } from '@movies/contracts/traffic-report';
@@ -14,8 +15,14 @@ function object(value: unknown): Json {
   return value !== null && typeof value === 'object' ? (value as Json) : {};
 }
 
-/** "V1 V2" from the gateway's `/__mesh` answer (a missing subset counts 0). */
+/**
+ * "V1 V2" from the gateway's `/__mesh` answer (a missing subset counts 0); its error answer (a missing admin token,
+ * say) becomes the error's message.
+ */
 export function meshWeights(json: unknown): string {
+  const refusal = errorAnswerSchema.safeParse(json);
+  if (refusal.success)
+    throw new AppError('UNAVAILABLE', `the gateway refused: ${refusal.data.error.message}`);
   const parsed = meshStateSchema.shape.weights.safeParse(object(json).weights);
   if (!parsed.success)
     throw new AppError('DATA_INVALID', "the gateway's /__mesh answer holds no weights (0–100 per subset)");

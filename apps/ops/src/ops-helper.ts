@@ -5,7 +5,7 @@
  *   ops-helper render [--namespace NS] [--skip-namespace-object] [--except OVERLAY] [--skip-group G]... OVERLAY...
  *                                 stdout: a YAML stream of the overlays' objects, minus those --except renders;
  *                                 --also overlays are read from k8s/rendered/ when committed (no kubectl run)
- *   ops-helper mesh-weights       stdin: the gateway's /__mesh JSON; stdout: "V1 V2"
+ *   ops-helper mesh-weights       stdin: the gateway's /__mesh JSON; stdout: "V1 V2" (its error answer: exit 65)
  *   ops-helper prometheus-scalar  stdin: a Prometheus instant-query answer; stdout: its sample to 2 decimals
  *   ops-helper canary-check       stdin: `traffic test --json`; stdout: "REQUESTS V2_SHARE SUCCESS P99"
  *   ops-helper canary-verdict EXIT_CODE SUMMARY

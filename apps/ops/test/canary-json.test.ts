@@ -7,8 +7,11 @@ describe("canary.sh's JSON, read by the ops helper", () => {
     expect(meshWeights({ weights: { v1: 100 } })).toBe('100 0');
   });
 
-  it('refuses a /__mesh answer whose weights break the contract', () => {
-    expect(() => meshWeights({ error: { code: 'bad_request', message: 'no' } })).toThrow(/holds no weights/);
+  it("passes the gateway's refusal on, and refuses an answer whose weights break the contract", () => {
+    expect(() =>
+      meshWeights({ error: { code: 'unauthorized', message: 'PUT /__mesh needs the admin token' } }),
+    ).toThrow('the gateway refused: PUT /__mesh needs the admin token');
+    expect(() => meshWeights({ error: { code: 'bad_request' } })).toThrow(/holds no weights/);
     expect(() => meshWeights({ weights: { v1: '90', v2: 10 } })).toThrow(/holds no weights/);
     expect(() => meshWeights({ weights: { v1: 190, v2: -90 } })).toThrow(/holds no weights/);
   });

@@ -84,6 +84,32 @@ describe('canary.sh on the local stack', () => {
   });
 });
 
+describe('canary.sh --local and a gateway bound beyond loopback', () => {
+  let stack: LocalStack | undefined;
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('stops with 69 and the gateway’s reason without GATEWAY_TOKEN, and promotes with it', async () => {
+    // Bound to every address and reached through 127.0.0.1, so the gateway wants its admin token for changes.
+    stack = await startLocalStack({ overlay: '100-0', gateway: { host: '0.0.0.0' } });
+    const url = `http://127.0.0.1:${stack.gateway.port}`;
+    const args = ['--local', '--url', url, ...fastCanary, '--steps', '100'];
+
+    const refused = await runScript('canary.sh', args, { env: { GATEWAY_TOKEN: undefined } });
+    expect(refused.code, refused.stderr).toBe(69);
+    expect(refused.stderr).toContain("the gateway refused: PUT /__mesh needs the gateway's admin token");
+    expect(await meshWeights(stack)).toEqual({ v1: 100, v2: 0 });
+
+    const promoted = await runScript('canary.sh', args, {
+      env: { GATEWAY_TOKEN: stack.gateway.token },
+      timeoutMs: 240_000,
+    });
+    expect(promoted.code, promoted.stderr).toBe(0);
+    expect(await meshWeights(stack)).toEqual({ v1: 0, v2: 100 });
+  });
+});
+
 describe('canary.sh argument checks', () => {
   it.each([
     [['--steps', '10,5,100'], '--steps must increase, got 5 after 10'],

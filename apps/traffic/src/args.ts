@@ -314,7 +314,8 @@ Local gateway only: in a cluster use scripts/shift-traffic.sh or \`kubectl apply
 };
 
 const environment =
-  'Environment: GATEWAY_URL, KUBECTL (kubectl binary), NAMESPACE (of the VirtualServices, default movies).';
+  'Environment: GATEWAY_URL, KUBECTL (kubectl binary), NAMESPACE (of the VirtualServices, default movies), ' +
+  'GATEWAY_TOKEN (sent by set: the admin token of a gateway bound beyond loopback).';
 
 /** The commands that do have an unknown `--option`: a hint for the user. */
 function unknownOptionHint(flag: string, command: Command, name: CommandName | undefined): string {

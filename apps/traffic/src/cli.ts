@@ -16,7 +16,7 @@ async function dispatch(invocation: Exclude<Invocation, { command: 'help' }>): P
   if (invocation.command === 'set') checkChange(invocation.change); // bad weights never reach the network
   const env = readEnv();
   const target: Target = await resolveTarget(invocation.url, env);
-  if (invocation.command === 'set') return runSet(invocation, target);
+  if (invocation.command === 'set') return runSet(invocation, target, env.gatewayToken);
   const viewOptions = { kubectl: env.kubectl, namespace: env.namespace };
   const view = await readConfiguredView(target, viewOptions);
   switch (invocation.command) {

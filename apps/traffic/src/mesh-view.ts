@@ -6,6 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { AppError } from '@movies/contracts/errors';
+import { authorizationFor } from '@movies/contracts/gateway-access';
 import { type MeshState, meshStateSchema } from '@movies/contracts/mesh-state';
 import { MESH_PATH } from '@movies/contracts/names';
 import {
@@ -51,6 +52,7 @@ function requestText(
   method: 'GET' | 'PUT',
   timeoutMs: number,
   body?: string,
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; text: string }> {
   const target = new URL(url);
   const client = target.protocol === 'https:' ? https : http;
@@ -63,6 +65,7 @@ function requestText(
         timeout: timeoutMs,
         headers: {
           accept: 'application/json',
+          ...headers,
           ...(body === undefined
             ? {}
             : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
@@ -171,12 +174,19 @@ export async function readConfiguredView(target: Target, options: ViewOptions): 
   };
 }
 
-/** PUT /__mesh; returns the gateway's error message on a refusal. */
+/** PUT /__mesh, with the admin token when one is given; returns the gateway's error message on a refusal. */
 export async function putMesh(
   baseUrl: string,
   body: { overlay: string } | { weights: Record<string, number> },
+  token?: string,
 ): Promise<{ ok: true } | { ok: false; status: number; message: string }> {
-  const { status, text } = await requestText(`${baseUrl}${MESH_PATH}`, 'PUT', 30_000, JSON.stringify(body));
+  const { status, text } = await requestText(
+    `${baseUrl}${MESH_PATH}`,
+    'PUT',
+    30_000,
+    JSON.stringify(body),
+    token === undefined ? {} : { authorization: authorizationFor(token) },
+  );
   if (status >= 200 && status <= 299) return { ok: true };
   let message = text.trim();
   try {

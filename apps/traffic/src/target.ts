@@ -5,6 +5,7 @@
  * validated up front with zod so a typo is a clear usage error.
  */
 import { isRunnable, run } from '@movies/cli-kit';
+import { TOKEN_VARIABLE } from '@movies/contracts/gateway-access';
 import { findKubectl } from '@movies/mesh';
 import { z } from 'zod';
 import { UsageError } from './args.js';
@@ -29,6 +30,8 @@ const envSchema = z.object({
       .default('movies'),
   ),
   KUBECTL: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
+  // Sent only with PUT /__mesh (`set`): a gateway bound beyond loopback needs it (apps/gateway, Security).
+  [TOKEN_VARIABLE]: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
 });
 
 export interface TrafficEnv {
@@ -38,6 +41,8 @@ export interface TrafficEnv {
   namespace: string;
   /** kubectl binary ($KUBECTL or found on PATH), undefined when there is none. */
   kubectl: string | undefined;
+  /** $GATEWAY_TOKEN: the local gateway's admin token, for `set`. */
+  gatewayToken: string | undefined;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): TrafficEnv {
@@ -50,6 +55,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): TrafficEnv {
     localGatewayUrl: `http://localhost:${parsed.data.GATEWAY_PORT}`,
     namespace: parsed.data.NAMESPACE,
     kubectl: findKubectl({ ...env, KUBECTL: parsed.data.KUBECTL }),
+    gatewayToken: parsed.data[TOKEN_VARIABLE],
   };
 }
 

@@ -4,6 +4,7 @@
  * generous independent bound (± 4 percentage points over 2 000 requests is more than 4 standard deviations).
  */
 import { spawn } from 'node:child_process';
+import { startGateway } from '@movies/gateway';
 import { type LocalStack, startLocalStack } from '@movies/gateway/testing';
 import { repoRoot, seededRandom } from '@movies/mesh';
 import { waitFor } from '@movies/testkit';
@@ -301,4 +302,32 @@ describe('traffic CLI on the local stack', () => {
       await stack.backends.v2.start();
     }
   }, 180_000);
+});
+
+describe('traffic set and a gateway bound beyond loopback', () => {
+  it('is refused (401, exit 64) without GATEWAY_TOKEN and sends it when set', async () => {
+    // Bound to every address, reached through 127.0.0.1 as a colleague's browser would reach the LAN address.
+    const gateway = await startGateway({ port: 0, host: '0.0.0.0', overlay: '80-20', accessLog: false });
+    try {
+      const url = `http://127.0.0.1:${gateway.port}`;
+      const without = await runCli(['set', '50-50', '--url', url]);
+      expect(without.code).toBe(64);
+      expect(without.stderr).toContain('the gateway refused the change (HTTP 401)');
+      expect(without.stderr).toContain('Set GATEWAY_TOKEN to the admin token the gateway printed');
+      const wrong = await runCli(['set', '50-50', '--url', url], {
+        env: { GATEWAY_TOKEN: 'not-the-token-0123456789' },
+      });
+      expect(wrong.code).toBe(64);
+      expect(wrong.stderr).toContain("GATEWAY_TOKEN is not this gateway's admin token");
+      expect(gateway.state().source).toBe('80-20');
+
+      const withToken = await runCli(['set', '50-50', '--url', url], {
+        env: { GATEWAY_TOKEN: gateway.token },
+      });
+      expect(withToken.code, withToken.stderr).toBe(0);
+      expect(gateway.state().weights).toEqual({ v1: 50, v2: 50 });
+    } finally {
+      await gateway.close();
+    }
+  }, 120_000);
 });

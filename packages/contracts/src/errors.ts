@@ -10,6 +10,11 @@ export const errorCodes = {
   BAD_REQUEST: { status: 400, exitCode: 65 },
   NOT_FOUND: { status: 404, exitCode: 66 },
   METHOD_NOT_ALLOWED: { status: 405, exitCode: 64 },
+  /** A change to the gateway's routing without its admin token. */
+  UNAUTHORIZED: { status: 401, exitCode: 77 },
+  /** A Host header the gateway does not serve (DNS rebinding): GATEWAY_ALLOWED_HOSTS opens it. */
+  HOST_NOT_ALLOWED: { status: 403, exitCode: 77 },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, exitCode: 65 },
   /** FAULT_ERROR_RATE's demo failure. */
   INJECTED_FAULT: { status: 500, exitCode: 70 },
   NOT_READY: { status: 503, exitCode: 69 },

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  allowedHostsFrom,
+  authorizationFor,
   errorAnswerSchema,
   meshStateSchema,
   meshUpdateSchema,
@@ -105,5 +107,30 @@ describe('the /__mesh schemas', () => {
     expect(meshUpdateSchema.safeParse({ overlay: '90-10' }).success).toBe(true);
     expect(meshUpdateSchema.safeParse({ weights: { v1: 90, v2: 10 } }).success).toBe(true);
     expect(meshUpdateSchema.safeParse({ overlay: '90-10', weights: { v1: 90 } }).success).toBe(false);
+  });
+});
+
+describe('the gateway access rule', () => {
+  it("reads Vite's server.allowedHosts syntax from GATEWAY_ALLOWED_HOSTS, plus the gateway's own listen name", () => {
+    expect(allowedHostsFrom({})).toEqual([]);
+    expect(allowedHostsFrom({ GATEWAY_HOST: '127.0.0.1' })).toEqual([]);
+    expect(allowedHostsFrom({ GATEWAY_HOST: '::' })).toEqual([]);
+    expect(
+      allowedHostsFrom({ GATEWAY_HOST: 'MyBox.lan', GATEWAY_ALLOWED_HOSTS: 'a.lan, .Example.test,,' }),
+    ).toEqual(['mybox.lan', 'a.lan', '.example.test']);
+    expect(allowedHostsFrom({ GATEWAY_HOST: 'a.lan', GATEWAY_ALLOWED_HOSTS: 'a.lan' })).toEqual(['a.lan']);
+    expect(allowedHostsFrom({ GATEWAY_ALLOWED_HOSTS: ' true ' })).toBe(true);
+  });
+
+  it('refuses what is not a host name, naming the variable', () => {
+    for (const entry of ['*', 'http://a.lan', 'a.lan:8080', 'a..lan', '-a.lan', 'a.lan/x', '"a.lan"']) {
+      expect(() => allowedHostsFrom({ GATEWAY_ALLOWED_HOSTS: `ok.lan,${entry}` }), entry).toThrow(
+        `GATEWAY_ALLOWED_HOSTS must be host names separated by commas, such as mybox.lan,.example.test, or true (got ${JSON.stringify(entry)})`,
+      );
+    }
+  });
+
+  it('sends the token as a bearer credential', () => {
+    expect(authorizationFor('abc')).toBe('Bearer abc');
   });
 });

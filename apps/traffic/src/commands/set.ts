@@ -1,4 +1,5 @@
 /** `traffic set`: switch the local gateway to an overlay or to custom weights (PUT /__mesh), then read it back. */
+import { TOKEN_VARIABLE } from '@movies/contracts/gateway-access';
 import { validateWeights, WeightsError } from '@movies/mesh';
 import { type Invocation, UsageError, type WeightChange } from '../args.js';
 import { fetchMeshState, putMesh } from '../mesh-view.js';
@@ -18,9 +19,11 @@ export function checkChange(change: WeightChange): void {
   }
 }
 
+/** `token`: the gateway's admin token ($GATEWAY_TOKEN), sent with the change; a loopback gateway needs none. */
 export async function runSet(
   invocation: Extract<Invocation, { command: 'set' }>,
   target: Target,
+  token?: string,
 ): Promise<number> {
   const { change } = invocation;
   const current = await fetchMeshState(target.url);
@@ -42,10 +45,16 @@ export async function runSet(
       throw error;
     }
   }
-  const result = await putMesh(target.url, change);
+  const result = await putMesh(target.url, change, token);
   if (!result.ok) {
+    const hint =
+      result.status === 401
+        ? token === undefined
+          ? `\nSet ${TOKEN_VARIABLE} to the admin token the gateway printed when it started.\n`
+          : `\n${TOKEN_VARIABLE} is not this gateway's admin token (it prints its token when it starts).\n`
+        : '\n';
     process.stderr.write(
-      `traffic set: the gateway refused the change (HTTP ${result.status}): ${result.message}\n`,
+      `traffic set: the gateway refused the change (HTTP ${result.status}): ${result.message}${hint}`,
     );
     return result.status >= 400 && result.status < 500 ? exitCodes.usage : exitCodes.errors;
   }
