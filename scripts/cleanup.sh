@@ -86,7 +86,6 @@ main() {
   check_cluster_reachable
 
   if ! namespace_exists; then
-    uninstall_flagger
     log::ok "namespace ${NAMESPACE} does not exist: nothing to clean up"
     return 0
   fi
@@ -135,7 +134,8 @@ main() {
     kube annotate namespace "${NAMESPACE}" "${OVERLAY_ANNOTATION}-" "${FLAGGER_ANNOTATION}-" >/dev/null 2>&1 || true
     log::info "kept namespace ${NAMESPACE}: ${keep_namespace:+--keep-namespace was given}${keep_namespace:-deploy.sh did not create it (it existed before)}. Delete it yourself if you want: kubectl delete namespace ${NAMESPACE}"
   fi
-  uninstall_flagger
+  # Only after 'deploy.sh flagger' (the namespace's record says so): otherwise this run has no Flagger to remove.
+  [[ -z "${flagger_variant}" ]] || uninstall_flagger
   log::ok "clean-up of ${NAMESPACE} done"
 }
 

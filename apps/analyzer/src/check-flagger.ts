@@ -4,16 +4,17 @@
  * committed with Flagger's release, every other object through the analyzer's `checkSchema`, then each Canary is
  * cross-checked against the objects rendered beside it.
  */
+
+import { STICKY_COOKIE } from '@movies/mesh';
 import {
   type Deployment,
-  describeObject,
   deployments,
+  describeObject,
   type Manifest,
   metadataOf,
   ofKind,
   serviceForHost,
 } from '@movies/mesh/manifests';
-import { STICKY_COOKIE } from '@movies/mesh';
 import { checkSchema } from './check-schema.js';
 import type { Finding } from './findings.js';
 import { describeFlaggerErrors, FLAGGER_GROUP, flaggerValidator } from './flagger-schema.js';
@@ -28,11 +29,14 @@ export const FLAGGER_CHECKS: Record<string, string> = {
   'flagger-gateway': 'every gateway the Canary binds to is a rendered Gateway',
   'flagger-generated-names':
     'no rendered Service, DestinationRule or VirtualService takes a name Flagger generates (<name>, -primary, -canary)',
-  'flagger-metrics': 'every metric is a built-in (request-success-rate, request-duration) or a rendered MetricTemplate',
+  'flagger-metrics':
+    'every metric is a built-in (request-success-rate, request-duration) or a rendered MetricTemplate',
   'flagger-webhook': 'every webhook URL names a rendered Service on one of its ports (the load tester)',
   'flagger-webhook-timeout': "every webhook's timeout fits in the analysis interval",
-  'flagger-cookies': 'the canary and primary cookies differ from each other and from the sticky-sessions cookie',
-  'flagger-step-weights': 'stepWeights are above 0, rise, and stay below 100 (Flagger promotes after the last)',
+  'flagger-cookies':
+    'the canary and primary cookies differ from each other and from the sticky-sessions cookie',
+  'flagger-step-weights':
+    'stepWeights are above 0, rise, and stay below 100 (Flagger promotes after the last)',
 };
 
 /** Flagger's built-in metrics (pkg/metrics/observers): the only names allowed without a templateRef. */
@@ -102,21 +106,32 @@ function sameNamespace(object: Manifest, namespace: string | undefined): boolean
 
 function targetOf(canary: Canary, objects: readonly Manifest[]): Deployment | undefined {
   const name = canary.spec.targetRef?.name;
-  return deployments(objects).find((d) => d.metadata.name === name && sameNamespace(d as never, canary.namespace));
+  return deployments(objects).find(
+    (d) => d.metadata.name === name && sameNamespace(d as never, canary.namespace),
+  );
 }
 
 const checkTarget: CanaryCheck = (canary, objects) => {
   const ref = canary.spec.targetRef;
-  if (ref?.kind !== 'Deployment') return [['flagger-target', `targetRef must be a Deployment, not ${ref?.kind}`]];
+  if (ref?.kind !== 'Deployment')
+    return [['flagger-target', `targetRef must be a Deployment, not ${ref?.kind}`]];
   const target = targetOf(canary, objects);
   if (!target) {
     const names = deployments(objects).map((d) => d.metadata.name);
-    return [['flagger-target', `targetRef names Deployment "${ref.name}", which is not rendered (have ${names.join(', ')})`]];
+    return [
+      [
+        'flagger-target',
+        `targetRef names Deployment "${ref.name}", which is not rendered (have ${names.join(', ')})`,
+      ],
+    ];
   }
   const selector = target.spec.selector?.matchLabels ?? {};
   const problems: Array<[string, string]> = [];
   if (!('app' in selector)) {
-    problems.push(['flagger-target', `target Deployment ${ref.name}'s selector has no "app" label: Flagger selects by it`]);
+    problems.push([
+      'flagger-target',
+      `target Deployment ${ref.name}'s selector has no "app" label: Flagger selects by it`,
+    ]);
   }
   if ('version' in selector) {
     problems.push([
@@ -135,7 +150,12 @@ const checkPort: CanaryCheck = (canary, objects) => {
   const found = ports.some((p) => p.containerPort === wanted || (p.name !== undefined && p.name === wanted));
   if (found) return [];
   const have = ports.map((p) => `${p.name ?? ''}:${p.containerPort}`).join(', ');
-  return [['flagger-port', `service port ${wanted} is not a container port of Deployment ${target.metadata.name} (has ${have})`]];
+  return [
+    [
+      'flagger-port',
+      `service port ${wanted} is not a container port of Deployment ${target.metadata.name} (has ${have})`,
+    ],
+  ];
 };
 
 const checkGateways: CanaryCheck = (canary, objects) => {
@@ -146,7 +166,10 @@ const checkGateways: CanaryCheck = (canary, objects) => {
       const [namespace, name] = ref.includes('/') ? ref.split('/') : [canary.namespace, ref];
       return !gateways.some((g) => metadataOf(g).name === name && sameNamespace(g, namespace));
     })
-    .map((ref): [string, string] => ['flagger-gateway', `service.gateways names "${ref}", which is not a rendered Istio Gateway`]);
+    .map((ref): [string, string] => [
+      'flagger-gateway',
+      `service.gateways names "${ref}", which is not a rendered Istio Gateway`,
+    ]);
 };
 
 const checkGeneratedNames: CanaryCheck = (canary, objects) => {
@@ -168,11 +191,23 @@ const checkMetrics: CanaryCheck = (canary, objects) => {
     if (!ref) {
       return BUILT_IN_METRICS.has(metric.name ?? '')
         ? []
-        : [['flagger-metrics', `metric "${metric.name}" is not built in (${[...BUILT_IN_METRICS].join(', ')}) and has no templateRef`]];
+        : [
+            [
+              'flagger-metrics',
+              `metric "${metric.name}" is not built in (${[...BUILT_IN_METRICS].join(', ')}) and has no templateRef`,
+            ],
+          ];
     }
     const namespace = ref.namespace ?? canary.namespace;
     const found = templates.some((t) => metadataOf(t).name === ref.name && sameNamespace(t, namespace));
-    return found ? [] : [['flagger-metrics', `metric "${metric.name}" refers to MetricTemplate ${namespace}/${ref.name}, which is not rendered`]];
+    return found
+      ? []
+      : [
+          [
+            'flagger-metrics',
+            `metric "${metric.name}" refers to MetricTemplate ${namespace}/${ref.name}, which is not rendered`,
+          ],
+        ];
   });
 };
 
@@ -209,13 +244,23 @@ function seconds(duration: string | undefined): number | undefined {
 const checkWebhookTimeouts: CanaryCheck = (canary) => {
   const interval = seconds(canary.spec.analysis?.interval);
   if (interval === undefined) {
-    return [['flagger-webhook-timeout', `analysis.interval "${canary.spec.analysis?.interval}" is not a duration like 1m or 30s`]];
+    return [
+      [
+        'flagger-webhook-timeout',
+        `analysis.interval "${canary.spec.analysis?.interval}" is not a duration like 1m or 30s`,
+      ],
+    ];
   }
   return (canary.spec.analysis?.webhooks ?? []).flatMap((webhook): Array<[string, string]> => {
     // Flagger's default webhook timeout is 10s.
     const timeout = webhook.timeout === undefined ? 10 : seconds(webhook.timeout);
     if (timeout !== undefined && timeout < interval) return [];
-    return [['flagger-webhook-timeout', `webhook "${webhook.name}" timeout ${webhook.timeout} does not fit in the ${canary.spec.analysis?.interval} interval`]];
+    return [
+      [
+        'flagger-webhook-timeout',
+        `webhook "${webhook.name}" timeout ${webhook.timeout} does not fit in the ${canary.spec.analysis?.interval} interval`,
+      ],
+    ];
   });
 };
 
@@ -225,11 +270,20 @@ const checkCookies: CanaryCheck = (canary) => {
   const { cookieName, primaryCookieName } = affinity;
   const problems: Array<[string, string]> = [];
   if (cookieName === primaryCookieName) {
-    problems.push(['flagger-cookies', `cookieName and primaryCookieName are both "${cookieName}": a visitor could not tell canary from primary`]);
+    problems.push([
+      'flagger-cookies',
+      `cookieName and primaryCookieName are both "${cookieName}": a visitor could not tell canary from primary`,
+    ]);
   }
-  for (const [field, name] of [['cookieName', cookieName], ['primaryCookieName', primaryCookieName]] as const) {
+  for (const [field, name] of [
+    ['cookieName', cookieName],
+    ['primaryCookieName', primaryCookieName],
+  ] as const) {
     if (name === STICKY_COOKIE) {
-      problems.push(['flagger-cookies', `${field} "${name}" is the split overlays' sticky cookie: pick another name`]);
+      problems.push([
+        'flagger-cookies',
+        `${field} "${name}" is the split overlays' sticky cookie: pick another name`,
+      ]);
     }
   }
   return problems;
@@ -238,9 +292,16 @@ const checkCookies: CanaryCheck = (canary) => {
 const checkStepWeights: CanaryCheck = (canary) => {
   const steps = canary.spec.analysis?.stepWeights;
   if (!steps) return [];
-  const bad = steps.some((weight, i) => weight <= 0 || weight >= 100 || (i > 0 && weight <= (steps[i - 1] as number)));
+  const bad = steps.some(
+    (weight, i) => weight <= 0 || weight >= 100 || (i > 0 && weight <= (steps[i - 1] as number)),
+  );
   return bad
-    ? [['flagger-step-weights', `stepWeights [${steps.join(', ')}] must rise, each above 0 and below 100 (Flagger promotes after the last)`]]
+    ? [
+        [
+          'flagger-step-weights',
+          `stepWeights [${steps.join(', ')}] must rise, each above 0 and below 100 (Flagger promotes after the last)`,
+        ],
+      ]
     : [];
 };
 

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { findKubectl, k8sDir, parseManifests, STICKY_COOKIE, STICKY_MAX_AGE_SECONDS } from '@movies/mesh';
 import { findObject } from '@movies/mesh/testing';
 import { describe, expect, it } from 'vitest';
-import { FLAGGER_CHECKS, checkFlagger } from '../src/check-flagger.js';
+import { checkFlagger, FLAGGER_CHECKS } from '../src/check-flagger.js';
 import { flaggerUpstreamDir, flaggerVersion } from '../src/flagger-schema.js';
 import { formatFinding } from '../src/index.js';
 import { loadFixture } from './fixture.js';
@@ -24,7 +24,8 @@ function rendered(variant: string): Promise<Array<Record<string, unknown>>> {
   let pending = renders.get(variant);
   if (!pending) {
     const kubectl = findKubectl();
-    if (!kubectl) throw new Error('kubectl is not on the PATH (or $KUBECTL): the Flagger variants need a render');
+    if (!kubectl)
+      throw new Error('kubectl is not on the PATH (or $KUBECTL): the Flagger variants need a render');
     pending = execFileAsync(kubectl, ['kustomize', join(progressiveDir, variant)], {
       maxBuffer: 32 * 1024 * 1024,
     }).then(({ stdout }) => parseManifests(stdout, `k8s/progressive-delivery/${variant}`));
@@ -33,23 +34,53 @@ function rendered(variant: string): Promise<Array<Record<string, unknown>>> {
   return pending.then((objects) => structuredClone(objects));
 }
 
-type Obj = Record<string, any>;
-const deployment = (objects: Obj[]) => findObject(objects, 'Deployment', 'movie-backend') as Obj;
-const envOf = (d: Obj) =>
-  Object.fromEntries(
-    (d.spec.template.spec.containers[0].env as Obj[]).map((e) => [e.name, e.value ?? e.valueFrom]),
-  );
+type Obj = Record<string, unknown>;
+interface DeploymentObj {
+  metadata: { name: string; namespace?: string };
+  spec: {
+    selector: { matchLabels: Record<string, string> };
+    template: {
+      metadata: { labels: Record<string, string> };
+      spec: {
+        serviceAccountName?: string;
+        containers: Array<{ env: Array<{ name: string; value?: string; valueFrom?: unknown }> }>;
+      };
+    };
+  };
+}
+interface CanaryObj {
+  spec: {
+    service: Obj;
+    analysis: {
+      stepWeights: number[];
+      threshold: number;
+      interval: string;
+      metrics: unknown[];
+      sessionAffinity: { cookieName: string; maxAge: number };
+    };
+  };
+}
+const deploymentNamed = (objects: Obj[], name: string) =>
+  findObject(objects, 'Deployment', name) as unknown as DeploymentObj;
+const deployment = (objects: Obj[]) => deploymentNamed(objects, 'movie-backend');
+const containerEnv = (d: DeploymentObj) => d.spec.template.spec.containers[0]?.env ?? [];
+const envOf = (d: DeploymentObj) =>
+  Object.fromEntries(containerEnv(d).map((e) => [e.name, e.value ?? e.valueFrom]));
 
 describe('Flagger variants', () => {
-  it.each(VARIANTS)('%s renders and passes every Flagger check', async (variant) => {
-    const objects = await rendered(variant);
-    expect(checkFlagger(objects).map(formatFinding)).toEqual([]);
-    expect(objects.filter((o) => o.kind === 'Canary')).toHaveLength(1);
-  }, 120_000);
+  it.each(VARIANTS)(
+    '%s renders and passes every Flagger check',
+    async (variant) => {
+      const objects = await rendered(variant);
+      expect(checkFlagger(objects).map(formatFinding)).toEqual([]);
+      expect(objects.filter((o) => o.kind === 'Canary')).toHaveLength(1);
+    },
+    120_000,
+  );
 
   it('leaves out what Flagger generates and keeps one backend Deployment', async () => {
     const objects = await rendered('flagger');
-    const names = objects.map((o) => `${o.kind}/${(o.metadata as Obj).name}`);
+    const names = objects.map((o) => `${o.kind}/${(o.metadata as { name: string }).name}`);
     for (const kind of ['Service', 'DestinationRule', 'VirtualService']) {
       expect(names.filter((n) => n.startsWith(`${kind}/movie-backend`))).toEqual([]);
     }
@@ -68,7 +99,7 @@ describe('Flagger variants', () => {
     expect(d.spec.template.spec.serviceAccountName).toBe('movie-backend');
     expect(names).toContain('ServiceAccount/movie-backend');
     // The load tester comes unchanged from Flagger's release, moved into the demo's namespace.
-    const tester = findObject(objects, 'Deployment', 'flagger-loadtester') as Obj;
+    const tester = deploymentNamed(objects, 'flagger-loadtester');
     expect(tester.metadata.namespace).toBe('movies');
   }, 120_000);
 
@@ -79,16 +110,16 @@ describe('Flagger variants', () => {
     expect(envOf(d2).DATA_DIR).toBe('hollywood-data');
     const undo = structuredClone(d2);
     undo.spec.template.metadata.labels.version = 'v1';
-    undo.spec.template.spec.containers[0].env[1].value = 'bollywood-data';
+    (containerEnv(undo)[1] as { value?: string }).value = 'bollywood-data';
     expect(undo).toEqual(deployment(v1 as Obj[]));
     const df = deployment(faulty as Obj[]);
     expect(envOf(df).FAULT_ERROR_RATE).toBe('0.3');
-    df.spec.template.spec.containers[0].env.pop();
+    containerEnv(df).pop();
     expect(df).toEqual(d2);
   }, 120_000);
 
   it("runs canary.sh's analysis: same steps, threshold, metrics and cookie lifetime", async () => {
-    const canary = findObject(await rendered('flagger'), 'Canary', 'movie-backend') as Obj;
+    const canary = findObject(await rendered('flagger'), 'Canary', 'movie-backend') as unknown as CanaryObj;
     const canarySh = readFileSync(join(k8sDir, '..', 'scripts', 'canary.sh'), 'utf8');
     const constant = (name: string) => new RegExp(`readonly ${name}="?([^"\\n]+)"?`).exec(canarySh)?.[1];
     const steps = (constant('DEFAULT_STEPS') ?? '').split(',').map(Number);
@@ -97,8 +128,16 @@ describe('Flagger variants', () => {
     expect(canary.spec.analysis.threshold).toBe(Number(constant('DEFAULT_MAX_FAILED_CHECKS')));
     expect(canary.spec.analysis.interval).toBe(`${Number(constant('DEFAULT_INTERVAL')) / 60}m`);
     expect(canary.spec.analysis.metrics).toEqual([
-      { name: 'request-success-rate', thresholdRange: { min: Number(constant('DEFAULT_MIN_SUCCESS_RATE')) }, interval: '1m' },
-      { name: 'request-duration', thresholdRange: { max: Number(constant('DEFAULT_MAX_P99_MS')) }, interval: '1m' },
+      {
+        name: 'request-success-rate',
+        thresholdRange: { min: Number(constant('DEFAULT_MIN_SUCCESS_RATE')) },
+        interval: '1m',
+      },
+      {
+        name: 'request-duration',
+        thresholdRange: { max: Number(constant('DEFAULT_MAX_P99_MS')) },
+        interval: '1m',
+      },
     ]);
     expect(canary.spec.analysis.sessionAffinity.maxAge).toBe(STICKY_MAX_AGE_SECONDS);
     expect(canary.spec.analysis.sessionAffinity.cookieName).not.toBe(STICKY_COOKIE);
@@ -171,7 +210,9 @@ describe('broken Flagger fixtures fail on exactly their defect', () => {
   );
 
   it('every Flagger check has a fixture proving it fails', () => {
-    const proven = new Set(fixtures.flatMap((f) => f.expected.map((line) => /^\[([\w-]+)\]/.exec(line)?.[1])));
+    const proven = new Set(
+      fixtures.flatMap((f) => f.expected.map((line) => /^\[([\w-]+)\]/.exec(line)?.[1])),
+    );
     expect(Object.keys(FLAGGER_CHECKS).filter((check) => !proven.has(check))).toEqual([]);
   });
 });

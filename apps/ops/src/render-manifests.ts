@@ -29,7 +29,9 @@ const progressiveDir = join(k8sDir, 'progressive-delivery');
 /** The Flagger variants: the directories of k8s/progressive-delivery with a kustomization (upstream has none). */
 export function listProgressiveVariants(): string[] {
   return readdirSync(progressiveDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(progressiveDir, entry.name, 'kustomization.yaml')))
+    .filter(
+      (entry) => entry.isDirectory() && existsSync(join(progressiveDir, entry.name, 'kustomization.yaml')),
+    )
     .map((entry) => entry.name)
     .sort();
 }
@@ -40,7 +42,8 @@ async function renderProgressive(variant: string, kubectl = findKubectl()): Prom
   if (!variants.includes(variant)) {
     throw new InputError(`unknown Flagger variant "${variant}" (available: ${variants.join(', ')})`);
   }
-  if (!kubectl) throw new InputError('kubectl is not on the PATH (or $KUBECTL): it renders the Flagger variants');
+  if (!kubectl)
+    throw new InputError('kubectl is not on the PATH (or $KUBECTL): it renders the Flagger variants');
   const { stdout } = await promisify(execFile)(kubectl, ['kustomize', join(progressiveDir, variant)], {
     maxBuffer: 32 * 1024 * 1024,
   });

@@ -5,8 +5,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import {
   type ClusterState,
   command,
@@ -22,8 +22,9 @@ import { standInsPerTest } from './support/stand-ins.js';
 
 const newStandIn = standInsPerTest();
 
-const version = (parse(readFileSync(join(repoRoot, 'k8s', 'versions.yaml'), 'utf8')) as { flagger: { version: string } })
-  .flagger.version;
+const version = (
+  parse(readFileSync(join(repoRoot, 'k8s', 'versions.yaml'), 'utf8')) as { flagger: { version: string } }
+).flagger.version;
 const flaggerKustomization = `github.com/fluxcd/flagger//kustomize/istio?ref=${version}`;
 const flaggerCrds = ['alertproviders.flagger.app', 'canaries.flagger.app', 'metrictemplates.flagger.app'];
 
@@ -56,10 +57,11 @@ const names = (s: StandIn, namespace = 'movies') =>
     .map((o) => `${o.kind}/${o.metadata.name}`)
     .sort();
 
-const annotations = (s: StandIn, kind: string, name: string) => s.object(kind, name)?.metadata.annotations ?? {};
+const annotations = (s: StandIn, kind: string, name: string) =>
+  s.object(kind, name)?.metadata.annotations ?? {};
 
 describe('deploy.sh flagger', () => {
-  it("installs Flagger from the pinned kustomization, applies the variant and waits until it is initialized", async () => {
+  it('installs Flagger from the pinned kustomization, applies the variant and waits until it is initialized', async () => {
     const standIn = newStandIn(istioCluster());
     const result = await runScript('deploy.sh', ['flagger'], { env: standIn.env });
 
@@ -84,14 +86,21 @@ describe('deploy.sh flagger', () => {
       'wait canary/movie-backend --for=jsonpath={.status.phase}=Initialized --timeout=300s',
     ]);
     const flaggerCalls = new Set([5, 7, 8, 9, 10]);
-    calls.forEach((call, i) =>
-      expect(passesNamespace(call, flaggerCalls.has(i) ? 'istio-system' : 'movies'), command(call)).toBe(true),
-    );
+    for (const [i, call] of calls.entries()) {
+      const namespace = flaggerCalls.has(i) ? 'istio-system' : 'movies';
+      expect(passesNamespace(call, namespace), command(call)).toBe(true);
+    }
     expect(result.stderr).toContain('Watch: kubectl -n movies get canary -w');
     expect(standIn.state().crds).toEqual(expect.arrayContaining(flaggerCrds));
-    expect(annotations(standIn, 'Deployment', 'flagger')).toEqual({ 'traffic-shifting.demo/created-by': 'deploy.sh' });
+    expect(annotations(standIn, 'Deployment', 'flagger')).toEqual({
+      'traffic-shifting.demo/created-by': 'deploy.sh',
+    });
     expect(names(standIn)).toEqual(
-      expect.arrayContaining(['Canary/movie-backend', 'Deployment/flagger-loadtester', 'Deployment/movie-backend']),
+      expect.arrayContaining([
+        'Canary/movie-backend',
+        'Deployment/flagger-loadtester',
+        'Deployment/movie-backend',
+      ]),
     );
     expect(names(standIn).filter((n) => n.startsWith('Service/movie-backend'))).toEqual([]);
   });
@@ -110,9 +119,14 @@ describe('deploy.sh flagger', () => {
     expect(commands).toContain('get canary movie-backend -o name');
     expect(commands).not.toContain(`apply -k ${flaggerKustomization}`);
     expect(v2.stderr).toContain('Flagger runs already in istio-system: using it');
-    expect(commands.at(-1)).toBe('wait canary/movie-backend --for=jsonpath={.status.phase}=Progressing --timeout=300s');
-    const template = (standIn.object('Deployment', 'movie-backend') as { spec: { template: { metadata: { labels: Record<string, string> } } } })
-      .spec.template.metadata.labels;
+    expect(commands.at(-1)).toBe(
+      'wait canary/movie-backend --for=jsonpath={.status.phase}=Progressing --timeout=300s',
+    );
+    const template = (
+      standIn.object('Deployment', 'movie-backend') as unknown as {
+        spec: { template: { metadata: { labels: Record<string, string> } } };
+      }
+    ).spec.template.metadata.labels;
     expect(template.version).toBe('v2');
     expect(annotations(standIn, 'Namespace', 'movies')['traffic-shifting.demo/flagger']).toBe('flagger-v2');
 
@@ -120,7 +134,12 @@ describe('deploy.sh flagger', () => {
     const again = await runScript('deploy.sh', ['flagger', 'v2'], { env: standIn.env });
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain('deployment movie-backend is unchanged: Flagger starts no new analysis');
-    expect(standIn.calls().map(command).filter((c) => c.startsWith('wait'))).toEqual([]);
+    expect(
+      standIn
+        .calls()
+        .map(command)
+        .filter((c) => c.startsWith('wait')),
+    ).toEqual([]);
   });
 
   it('applies the FAULT_ERROR_RATE variant as a new release', async () => {
@@ -130,8 +149,11 @@ describe('deploy.sh flagger', () => {
     const faulty = await runScript('deploy.sh', ['flagger', 'faulty'], { env: standIn.env });
 
     expect(faulty.code, faulty.stderr).toBe(0);
-    const env = (standIn.object('Deployment', 'movie-backend') as { spec: { template: { spec: { containers: Array<{ env: Array<{ name: string; value?: string }> }> } } } })
-      .spec.template.spec.containers[0]?.env;
+    const env = (
+      standIn.object('Deployment', 'movie-backend') as unknown as {
+        spec: { template: { spec: { containers: Array<{ env: Array<{ name: string; value?: string }> }> } } };
+      }
+    ).spec.template.spec.containers[0]?.env;
     expect(env).toContainEqual({ name: 'FAULT_ERROR_RATE', value: '0.3' });
   });
 
@@ -155,7 +177,9 @@ describe('deploy.sh flagger', () => {
     expect(noPrometheus.mutations()).toEqual([]);
 
     const split = await deployedCluster('80-20');
-    const withSplit = newStandIn(istioCluster({ objects: [...(split.objects ?? []), inIstioSystem('Service', 'prometheus', 'v1')] }));
+    const withSplit = newStandIn(
+      istioCluster({ objects: [...(split.objects ?? []), inIstioSystem('Service', 'prometheus', 'v1')] }),
+    );
     const b = await runScript('deploy.sh', ['flagger'], { env: withSplit.env });
     expect(b.code).toBe(78);
     expect(b.stderr).toContain('namespace movies runs overlay 80-20');
@@ -171,7 +195,9 @@ describe('deploy.sh flagger', () => {
 
   it('names the way to find out why when the canary does not initialize', async () => {
     const standIn = newStandIn(istioCluster({ flaggerPhase: 'Initializing' }));
-    const result = await runScript('deploy.sh', ['flagger'], { env: { ...standIn.env, FLAGGER_TIMEOUT: '5s' } });
+    const result = await runScript('deploy.sh', ['flagger'], {
+      env: { ...standIn.env, FLAGGER_TIMEOUT: '5s' },
+    });
     expect(result.code).toBe(69);
     expect(result.stderr).toContain('canary movie-backend did not reach Initialized in 5s');
     expect(result.stderr).toContain('kubectl -n movies describe canary movie-backend');
@@ -212,7 +238,10 @@ describe('cleanup.sh after deploy.sh flagger', () => {
     const standIn = newStandIn(
       istioCluster({
         crds: [...istioCrds, ...flaggerCrds],
-        objects: [inIstioSystem('Service', 'prometheus', 'v1'), inIstioSystem('Deployment', 'flagger', 'apps/v1')],
+        objects: [
+          inIstioSystem('Service', 'prometheus', 'v1'),
+          inIstioSystem('Deployment', 'flagger', 'apps/v1'),
+        ],
       }),
     );
     const deploy = await runScript('deploy.sh', ['flagger'], { env: standIn.env });
@@ -221,7 +250,9 @@ describe('cleanup.sh after deploy.sh flagger', () => {
     const result = await runScript('cleanup.sh', ['--yes'], { env: standIn.env });
 
     expect(result.code, result.stderr).toBe(0);
-    expect(standIn.mutations().map(command)).not.toContain(`delete -k ${flaggerKustomization} --ignore-not-found`);
+    expect(standIn.mutations().map(command)).not.toContain(
+      `delete -k ${flaggerKustomization} --ignore-not-found`,
+    );
     expect(names(standIn, 'istio-system')).toEqual(['Deployment/flagger', 'Service/prometheus']);
     expect(names(standIn)).toEqual([]);
   });

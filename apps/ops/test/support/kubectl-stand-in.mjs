@@ -200,7 +200,8 @@ function isRemote(target) {
 
 function remoteKustomization(url) {
   const found = state.remoteKustomizations?.[url];
-  if (!found) fail(`error: accumulating resources: failed to run git clone for ${url} (stand-in: no network)`);
+  if (!found)
+    fail(`error: accumulating resources: failed to run git clone for ${url} (stand-in: no network)`);
   return found;
 }
 
@@ -484,7 +485,8 @@ switch (verb) {
     requireServer();
     if (rest[0] !== 'status') fail(`kubectl stand-in: unsupported call rollout ${rest.join(' ')}`, 2);
     const [type, name] = rest[1].split('/');
-    if (!find(resource(type).kind, name)) fail(`Error from server (NotFound): deployments.apps "${name}" not found`);
+    if (!find(resource(type).kind, name))
+      fail(`Error from server (NotFound): deployments.apps "${name}" not found`);
     out = `deployment "${name}" successfully rolled out\n`;
     break;
   }
