@@ -3,8 +3,10 @@
  * stand-in. The stand-in renders the variants with the real `kubectl kustomize`; Flagger's remote kustomization
  * (which needs the network) is modelled by what it installs, and Flagger's progress by the phase it reports.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { findKubectl, parseManifests } from '@movies/mesh';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
@@ -18,6 +20,8 @@ import {
   runScript,
   type StandIn,
 } from './support/harness.js';
+import { loadPipeline } from './support/pipelines.js';
+import { parseCommands } from './support/shell-words.js';
 import { standInsPerTest } from './support/stand-ins.js';
 
 const newStandIn = standInsPerTest();
@@ -263,3 +267,71 @@ function writeState(standIn: StandIn, state: ClusterState): void {
   const path = (standIn.env as Record<string, string>).KUBECTL_STAND_IN_STATE as string;
   writeFileSync(path, JSON.stringify(state, null, 2));
 }
+
+describe('the Flagger job of the cluster end-to-end workflow', () => {
+  const workflow = loadPipeline('.github/workflows/cluster-e2e.yml', 'github');
+  const jobs = workflow.document.jobs as Record<string, { steps: Array<{ run?: string; if?: string }> }>;
+  const commands = () =>
+    (jobs.flagger?.steps ?? [])
+      // The diagnostics that run only after a failure are not part of the scenario.
+      .filter((step) => step.if === undefined)
+      .flatMap((step) => parseCommands(step.run ?? ''))
+      .map((c) => c.words.map((w) => w.value).join(' '));
+  const setup = readFileSync(join(repoRoot, 'SETUP.md'), 'utf8');
+  const flaggerSection = setup.slice(setup.indexOf('\n## Flagger\n'));
+
+  it('is appended after the existing job and says why it cannot run in pnpm test', () => {
+    expect(Object.keys(jobs).at(-1)).toBe('flagger');
+    const text = readFileSync(join(repoRoot, '.github/workflows/cluster-e2e.yml'), 'utf8');
+    const header = text.slice(
+      text.lastIndexOf('\n\n', text.indexOf('\n  flagger:\n')),
+      text.indexOf('\n  flagger:\n'),
+    );
+    expect(header).toContain('cannot run in `pnpm test`');
+    expect(header).toContain('apps/ops/test/flagger.test.ts');
+  });
+
+  it('releases v1, then v2 until Succeeded, then the faulty v2 until Failed, and cleans up — as SETUP.md shows', () => {
+    const run = commands();
+    const deploys = run.filter((c) => c.startsWith('scripts/deploy.sh'));
+    expect(deploys).toEqual([
+      'scripts/deploy.sh flagger',
+      'scripts/deploy.sh flagger v2',
+      'scripts/deploy.sh flagger faulty',
+    ]);
+    const waits = run.filter((c) => c.includes('wait canary/movie-backend'));
+    expect(waits.map((c) => /phase\}=(\w+)/.exec(c)?.[1])).toEqual(['Succeeded', 'Failed']);
+    // Each wait and the canaryWeight check are the commands SETUP.md's Flagger section gives, namespace aside.
+    expect(flaggerSection).toContain(
+      "kubectl -n movies wait canary/movie-backend --for=jsonpath='{.status.phase}'=Failed --timeout=15m",
+    );
+    expect(flaggerSection).toContain("--for=jsonpath='{.status.phase}'=Succeeded");
+    expect(flaggerSection).toContain(
+      "kubectl -n movies get canary movie-backend -o jsonpath='{.status.canaryWeight}'",
+    );
+    expect(run.at(-1)).toBe('scripts/cleanup.sh --yes');
+    // Prometheus is a prerequisite deploy.sh flagger checks: the job installs Istio's addon before it.
+    const prometheus = run.findIndex((c) => c.includes('samples/addons/prometheus.yaml'));
+    expect(prometheus).toBeGreaterThan(-1);
+    expect(prometheus).toBeLessThan(run.indexOf('scripts/deploy.sh flagger'));
+  });
+
+  it('loads into kind the images the Flagger variant deploys, except the load tester pulled from its registry', () => {
+    const images = new Set<string>();
+    const kubectl = findKubectl();
+    if (!kubectl) throw new Error('kubectl is not on the PATH (or $KUBECTL)');
+    const rendered = spawnSync(kubectl, ['kustomize', join(repoRoot, 'k8s/progressive-delivery/flagger')], {
+      encoding: 'utf8',
+    }).stdout;
+    for (const object of parseManifests(rendered)) {
+      const spec = object.spec as { template?: { spec?: { containers?: { image: string }[] } } } | undefined;
+      for (const container of spec?.template?.spec?.containers ?? []) images.add(container.image);
+    }
+    const load = commands().find((c) => c.startsWith('kind load docker-image'));
+    const loaded = (load ?? '')
+      .split(' ')
+      .slice(3)
+      .filter((w, i, all) => !w.startsWith('-') && all[i - 1] !== '--name');
+    expect([...images].filter((image) => !image.startsWith('ghcr.io/fluxcd/')).sort()).toEqual(loaded.sort());
+  });
+});
