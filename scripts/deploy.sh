@@ -48,10 +48,10 @@ context whose API server answers, the Istio CRDs the overlay uses, and (after th
 injection label.
 
 Environment:
-  FLAGGER_TIMEOUT  how long 'flagger' waits for Flagger and the canary (default ${DEFAULT_FLAGGER_TIMEOUT})
   NAMESPACE   target namespace (default: movies, now: ${NAMESPACE}); another name re-targets every object
   KUBECTL     kubectl binary (default: kubectl, now: ${KUBECTL})
   TMDB_API_KEY  used by 'deploy' and 'secret' to create the tmdb-api-key secret (never printed)
+  FLAGGER_TIMEOUT  how long 'flagger' waits for Flagger and the canary (default ${DEFAULT_FLAGGER_TIMEOUT})
 
 Exit codes: 0 ok, 64 usage, 69 a prerequisite is missing, 78 the cluster is misconfigured, 1 kubectl failed.
 USAGE
@@ -208,6 +208,8 @@ cmd_flagger() {
   # The Canary's load-test webhook and command name the namespace, so the variants cannot be moved.
   [[ "${NAMESPACE}" == "${BASE_NAMESPACE}" ]] \
     || usage_error "the Flagger variants live in namespace ${BASE_NAMESPACE} only (NAMESPACE is ${NAMESPACE})"
+  [[ "${FLAGGER_TIMEOUT}" =~ ^[1-9][0-9]*(s|m|h)$ ]] \
+    || usage_error "FLAGGER_TIMEOUT must be a duration like 300s or 10m, got '${FLAGGER_TIMEOUT}'"
   check_prerequisites flagger
   check_flagger_prometheus
 

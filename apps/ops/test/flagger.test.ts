@@ -165,6 +165,12 @@ describe('deploy.sh flagger', () => {
     [['flagger', 'v3'], {}, 64, "unknown Flagger variant 'v3' (v1, v2 or faulty)"],
     [['flagger', 'v1', 'v2'], {}, 64, 'flagger takes at most one variant'],
     [['flagger'], { NAMESPACE: 'shop' }, 64, 'the Flagger variants live in namespace movies only'],
+    [
+      ['flagger'],
+      { FLAGGER_TIMEOUT: 'soon' },
+      64,
+      "FLAGGER_TIMEOUT must be a duration like 300s or 10m, got 'soon'",
+    ],
   ])('refuses %j %j before calling kubectl', async (args, env, code, message) => {
     const standIn = newStandIn(istioCluster());
     const result = await runScript('deploy.sh', args, { env: { ...standIn.env, ...env } });
