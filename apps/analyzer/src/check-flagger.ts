@@ -28,7 +28,7 @@ export const FLAGGER_CHECKS: Record<string, string> = {
   'flagger-port': "the Canary's service port (or targetPort) is a port of the target's container",
   'flagger-gateway': 'every gateway the Canary binds to is a rendered Gateway',
   'flagger-generated-names':
-    'no rendered Service, DestinationRule or VirtualService takes a name Flagger generates (<name>, -primary, -canary)',
+    'no rendered Service, DestinationRule or VirtualService takes a name Flagger generates (<name>, -primary, -canary), nor a Deployment <target>-primary',
   'flagger-metrics':
     'every metric is a built-in (request-success-rate, request-duration) or a rendered MetricTemplate',
   'flagger-webhook': 'every webhook URL names a rendered Service on one of its ports (the load tester)',
@@ -107,7 +107,7 @@ function sameNamespace(object: Manifest, namespace: string | undefined): boolean
 function targetOf(canary: Canary, objects: readonly Manifest[]): Deployment | undefined {
   const name = canary.spec.targetRef?.name;
   return deployments(objects).find(
-    (d) => d.metadata.name === name && sameNamespace(d as never, canary.namespace),
+    (d) => d.metadata.name === name && d.metadata.namespace === canary.namespace,
   );
 }
 
@@ -174,10 +174,15 @@ const checkGateways: CanaryCheck = (canary, objects) => {
 
 const checkGeneratedNames: CanaryCheck = (canary, objects) => {
   const apex = canary.spec.service?.name ?? canary.spec.targetRef?.name ?? '';
-  const generated = new Set([apex, `${apex}-primary`, `${apex}-canary`]);
+  const routing = new Set([apex, `${apex}-primary`, `${apex}-canary`]);
+  // Flagger also copies the target into <target>-primary.
+  const primary = `${canary.spec.targetRef?.name}-primary`;
+  const generated = (o: Manifest) =>
+    GENERATED_KINDS.has(String(o.kind))
+      ? routing.has(metadataOf(o).name)
+      : o.kind === 'Deployment' && metadataOf(o).name === primary;
   return objects
-    .filter((o) => GENERATED_KINDS.has(String(o.kind)) && sameNamespace(o, canary.namespace))
-    .filter((o) => generated.has(metadataOf(o).name))
+    .filter((o) => sameNamespace(o, canary.namespace) && generated(o))
     .map((o): [string, string] => [
       'flagger-generated-names',
       `${describeObject(o)} is a name Flagger generates for this Canary: leave it out (Flagger owns it)`,

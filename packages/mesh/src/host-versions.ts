@@ -40,7 +40,7 @@ export function hostVersions(
     const selector = service?.spec.selector;
     if (!(service && selector && Object.keys(selector).length > 0)) continue;
     const found = new Set(
-      deploymentsSelectedBy(objects, metadataOf(service as never).namespace, selector)
+      deploymentsSelectedBy(objects, service.metadata.namespace, selector)
         .map((deployment) => podLabels(deployment).version)
         .filter((version): version is string => version !== undefined),
     );
