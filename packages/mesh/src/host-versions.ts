@@ -4,7 +4,7 @@
  * answer is the `version` label of the pods that Service selects, the label the backend reports in
  * x-backend-version. The traffic CLI uses it to compare Flagger's weights with the versions it counts.
  */
-import { deploymentsSelectedBy, type Manifest, metadataOf, podLabels, serviceForHost } from './manifests.js';
+import { deploymentsSelectedBy, type Manifest, podLabels, serviceForHost } from './manifests.js';
 import {
   matchRequest,
   plainApiRequest,
