@@ -112,14 +112,16 @@ function flaggerQuery(metric: string, target: string, interval: string): string 
 /** canary.sh's success-rate and p99 queries, from the script, for `workload` over `window`. */
 function canaryShQueries(workload: string, window: string): { success: string; p99: string } {
   const script = readFileSync(join(repoRoot, 'scripts', 'canary.sh'), 'utf8');
-  const unescape = (text: string) => text.replaceAll('\\"', '"');
-  const selector = unescape(/local selector="(.+)"$/m.exec(script)?.[1] ?? '')
-    .replace('${NAMESPACE}', NAMESPACE)
+  const unquote = (text: string) => text.replaceAll('\\"', '"');
+  // A bash expansion as the script writes it, e.g. ${NAMESPACE}.
+  const bashVar = (name: string) => ['$', '{', name, '}'].join('');
+  const selector = unquote(/local selector="(.+)"$/m.exec(script)?.[1] ?? '')
+    .replace(bashVar('NAMESPACE'), NAMESPACE)
     .replace('movie-backend-v2', workload);
   const query = (name: string) =>
-    unescape(new RegExp(`${name}="\\$\\(prometheus_scalar "(.+)"\\)"`).exec(script)?.[1] ?? '')
-      .replaceAll('${selector}', selector)
-      .replaceAll('${window}', window);
+    unquote(new RegExp(`${name}="\\$\\(prometheus_scalar "(.+)"\\)"`).exec(script)?.[1] ?? '')
+      .replaceAll(bashVar('selector'), selector)
+      .replaceAll(bashVar('window'), window);
   return { success: query('success'), p99: query('p99') };
 }
 
