@@ -176,6 +176,7 @@ describe('the pinned Flagger version', () => {
     const files = [
       'scripts/deploy.sh',
       'scripts/cleanup.sh',
+      'scripts/lib/common.sh',
       'SETUP.md',
       '.github/workflows/cluster-e2e.yml',
       'k8s/progressive-delivery/flagger/canary-movie-backend.yaml',
