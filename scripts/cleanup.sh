@@ -18,6 +18,8 @@ Deletes the demo from namespace ${NAMESPACE}:
   - the objects of the overlay applied last (recorded by deploy.sh on the namespace; ${FALLBACK_OVERLAY} if unknown),
     plus the extra objects other scenarios add (mTLS policies, Gateway API routes), with --ignore-not-found;
   - the secret tmdb-api-key;
+  - after 'deploy.sh flagger': the Flagger variant's objects (its Canary first: the objects Flagger generated go
+    with it), and Flagger itself from ${FLAGGER_NAMESPACE} when deploy.sh installed it;
   - the namespace itself, only if deploy.sh created it (a namespace that existed before is kept).
 Safe to run twice: what is already gone is skipped. On a terminal it asks before deleting.
 
@@ -38,6 +40,32 @@ skipped_groups() {
   for probe in virtualservices.networking.istio.io peerauthentications.security.istio.io httproutes.gateway.networking.k8s.io; do
     kube get crd "${probe}" -o name >/dev/null 2>&1 || printf '%s\n' "${probe#*.}"
   done
+}
+
+# The objects of the Flagger variant deploy.sh applied, the Canary among them: Flagger's own objects
+# (movie-backend-primary, the Services, DestinationRules and the VirtualService) are owned by the Canary, so
+# Kubernetes deletes them with it.
+delete_flagger_variant() {
+  local variant="$1"
+  local skip=()
+  if ! kube get crd canaries.flagger.app -o name >/dev/null 2>&1; then
+    log::info "the cluster serves no flagger.app API: no Canary to delete"
+    skip=(--skip-group flagger.app)
+  fi
+  local manifests
+  manifests="$(ops_helper render --progressive --skip-namespace-object "${skip[@]}" "${variant}")"
+  log::info "deleting the objects of Flagger variant ${variant} from ${NAMESPACE}"
+  kube delete -f - --ignore-not-found <<<"${manifests}" >&2
+}
+
+# Flagger itself, only when deploy.sh installed it (its Deployment carries the mark): the same pinned
+# kustomization, deleted. Its CRDs go too, and with them every Canary of the cluster, hence the mark.
+uninstall_flagger() {
+  local created_by
+  created_by="$(kube_in "${FLAGGER_NAMESPACE}" get deployment flagger -o "jsonpath={.metadata.annotations.${CREATED_BY_ANNOTATION//./\\.}}" 2>/dev/null || true)"
+  [[ "${created_by}" == deploy.sh ]] || return 0
+  log::info "uninstalling Flagger from ${FLAGGER_NAMESPACE} (deploy.sh installed it)"
+  kube_in "${FLAGGER_NAMESPACE}" delete -k "$(flagger_kustomization)" --ignore-not-found >&2
 }
 
 main() {
@@ -92,6 +120,10 @@ main() {
   local manifests
   manifests="$(ops_helper render --namespace "${NAMESPACE}" --skip-namespace-object "${skip_flags[@]}" "${overlay}" "${extras[@]}")"
 
+  local flagger_variant
+  flagger_variant="$(namespace_annotation "${FLAGGER_ANNOTATION}")"
+  [[ -z "${flagger_variant}" ]] || delete_flagger_variant "${flagger_variant}"
+
   log::info "deleting the objects of overlay ${overlay} and the other scenarios from ${NAMESPACE}"
   kube delete -f - --ignore-not-found <<<"${manifests}" >&2
   kube delete secret tmdb-api-key --ignore-not-found >&2
@@ -99,9 +131,11 @@ main() {
   if [[ "${created_by}" == deploy.sh && -z "${keep_namespace}" ]]; then
     kube delete namespace "${NAMESPACE}" --ignore-not-found >&2
   else
-    kube annotate namespace "${NAMESPACE}" "${OVERLAY_ANNOTATION}-" >/dev/null 2>&1 || true
+    kube annotate namespace "${NAMESPACE}" "${OVERLAY_ANNOTATION}-" "${FLAGGER_ANNOTATION}-" >/dev/null 2>&1 || true
     log::info "kept namespace ${NAMESPACE}: ${keep_namespace:+--keep-namespace was given}${keep_namespace:-deploy.sh did not create it (it existed before)}. Delete it yourself if you want: kubectl delete namespace ${NAMESPACE}"
   fi
+  # Only after 'deploy.sh flagger' (the namespace's record says so): otherwise this run has no Flagger to remove.
+  [[ -z "${flagger_variant}" ]] || uninstall_flagger
   log::ok "clean-up of ${NAMESPACE} done"
 }
 

@@ -10,6 +10,8 @@ source "${ROOT}/scripts/lib/common.sh"
 
 readonly SCRIPTS="${ROOT}/scripts"
 readonly DEFAULT_OVERLAY="100-0"
+readonly DEFAULT_FLAGGER_TIMEOUT="300s"
+FLAGGER_TIMEOUT="${FLAGGER_TIMEOUT:-${DEFAULT_FLAGGER_TIMEOUT}}"
 
 usage() {
   cat <<USAGE
@@ -29,6 +31,11 @@ Without a command on a terminal: an interactive menu. Every menu entry is also a
   test [N]                send N requests (default 100) and check the split (scripts/test-traffic.sh test N)
   monitor                 live view of the split (scripts/test-traffic.sh monitor)
   canary [FLAGS]          progressive delivery v1 → v2 with rollback (scripts/canary.sh)
+  flagger [v1|v2|faulty]  the same canary run by Flagger in the cluster (k8s/progressive-delivery): install Flagger
+                          (k8s/versions.yaml's version) into ${FLAGGER_NAMESPACE} when missing, apply the variant, and
+                          wait until the canary is initialized (first apply) or its analysis has started (a new
+                          version: v2, or faulty = v2 with FAULT_ERROR_RATE=0.3, which Flagger rolls back).
+                          Watch: kubectl -n ${BASE_NAMESPACE} get canary -w. Namespace ${BASE_NAMESPACE} only.
   secret                  create or update the TMDB key secret (scripts/create-secret.sh)
   cleanup [FLAGS]         remove everything the demo created (scripts/cleanup.sh)
   overlays                list the overlays
@@ -44,6 +51,7 @@ Environment:
   NAMESPACE   target namespace (default: movies, now: ${NAMESPACE}); another name re-targets every object
   KUBECTL     kubectl binary (default: kubectl, now: ${KUBECTL})
   TMDB_API_KEY  used by 'deploy' and 'secret' to create the tmdb-api-key secret (never printed)
+  FLAGGER_TIMEOUT  how long 'flagger' waits for Flagger and the canary (default ${DEFAULT_FLAGGER_TIMEOUT})
 
 Exit codes: 0 ok, 64 usage, 69 a prerequisite is missing, 78 the cluster is misconfigured, 1 kubectl failed.
 USAGE
@@ -150,6 +158,94 @@ cmd_test() {
 
 cmd_overlays() { list_overlays; }
 
+# ---- Flagger ------------------------------------------------------------------------------------------------
+# flagger_variant NAME: the directory of k8s/progressive-delivery for v1, v2 or faulty.
+flagger_variant() {
+  case "$1" in
+    v1) echo flagger ;;
+    v2) echo flagger-v2 ;;
+    faulty) echo flagger-v2-faulty ;;
+    *) usage_error "unknown Flagger variant '$1' (v1, v2 or faulty)" ;;
+  esac
+}
+
+# Flagger judges with Istio's Prometheus (its kustomization points at http://prometheus:9090 in istio-system):
+# without it every check fails and every release is rolled back, so it is a prerequisite.
+check_flagger_prometheus() {
+  kube_in "${FLAGGER_NAMESPACE}" get service prometheus -o name >/dev/null 2>&1 \
+    || die "no Service prometheus in ${FLAGGER_NAMESPACE}: Flagger reads its metrics there.
+  Install Istio's Prometheus addon (SETUP.md step 2): kubectl apply -f samples/addons/prometheus.yaml" "${EXIT_UNAVAILABLE}"
+  log::ok "Prometheus found in ${FLAGGER_NAMESPACE}"
+}
+
+# Installs Flagger from its pinned kustomization unless it runs already, and waits for its rollout. A Flagger
+# deploy.sh installed is marked, so cleanup.sh removes it, and only it.
+install_flagger() {
+  local kustomization
+  kustomization="$(flagger_kustomization)"
+  if kube_in "${FLAGGER_NAMESPACE}" get deployment flagger -o name >/dev/null 2>&1; then
+    log::info "Flagger runs already in ${FLAGGER_NAMESPACE}: using it"
+  else
+    log::info "installing Flagger: kubectl apply -k ${kustomization}"
+    kube_in "${FLAGGER_NAMESPACE}" apply -k "${kustomization}" >&2
+    kube_in "${FLAGGER_NAMESPACE}" annotate deployment flagger "${CREATED_BY_ANNOTATION}=deploy.sh" --overwrite >/dev/null
+  fi
+  kube_in "${FLAGGER_NAMESPACE}" rollout status deployment/flagger --timeout="${FLAGGER_TIMEOUT}" >&2
+}
+
+# wait_for_canary PHASE: blocks until Flagger reports PHASE on the Canary movie-backend.
+wait_for_canary() {
+  local phase="$1"
+  log::info "waiting up to ${FLAGGER_TIMEOUT} for canary movie-backend to be ${phase}"
+  kube wait canary/movie-backend --for="jsonpath={.status.phase}=${phase}" --timeout="${FLAGGER_TIMEOUT}" >&2 \
+    || die "canary movie-backend did not reach ${phase} in ${FLAGGER_TIMEOUT}. See why: kubectl -n ${NAMESPACE} describe canary movie-backend; kubectl -n ${FLAGGER_NAMESPACE} logs deployment/flagger" "${EXIT_UNAVAILABLE}"
+}
+
+cmd_flagger() {
+  (($# <= 1)) || usage_error "flagger takes at most one variant: v1, v2 or faulty"
+  local variant
+  variant="$(flagger_variant "${1:-v1}")"
+  # The Canary's load-test webhook and command name the namespace, so the variants cannot be moved.
+  [[ "${NAMESPACE}" == "${BASE_NAMESPACE}" ]] \
+    || usage_error "the Flagger variants live in namespace ${BASE_NAMESPACE} only (NAMESPACE is ${NAMESPACE})"
+  [[ "${FLAGGER_TIMEOUT}" =~ ^[1-9][0-9]*(s|m|h)$ ]] \
+    || usage_error "FLAGGER_TIMEOUT must be a duration like 300s or 10m, got '${FLAGGER_TIMEOUT}'"
+  check_prerequisites flagger
+  check_flagger_prometheus
+
+  local created="" had_canary=""
+  if namespace_exists; then
+    local overlay
+    overlay="$(namespace_annotation "${OVERLAY_ANNOTATION}")"
+    [[ -z "${overlay}" ]] || die "namespace ${NAMESPACE} runs overlay ${overlay}, whose movie-backend Service, DestinationRule and VirtualService Flagger must own.
+  Remove it first: scripts/cleanup.sh --yes (then: $(basename "$0") flagger)" "${EXIT_CONFIG}"
+    kube get canary movie-backend -o name >/dev/null 2>&1 && had_canary="yes"
+  else
+    created="yes"
+  fi
+  install_flagger
+
+  log::info "applying k8s/progressive-delivery/${variant} to namespace ${NAMESPACE}"
+  local applied
+  applied="$(kube apply -k "${ROOT}/k8s/progressive-delivery/${variant}")"
+  printf '%s\n' "${applied}" >&2
+  local annotations=("${FLAGGER_ANNOTATION}=${variant}")
+  [[ -n "${created}" ]] && annotations+=("${CREATED_BY_ANNOTATION}=deploy.sh")
+  kube annotate namespace "${NAMESPACE}" "${annotations[@]}" --overwrite >/dev/null
+  check_injection_label
+
+  # A new Canary is initialized (movie-backend copied to movie-backend-primary, all traffic there). On an existing
+  # one, a changed Deployment starts an analysis; an unchanged one starts nothing.
+  if [[ -z "${had_canary}" ]]; then
+    wait_for_canary Initialized
+  elif grep -q '^deployment.apps/movie-backend configured$' <<<"${applied}"; then
+    wait_for_canary Progressing
+  else
+    log::info "deployment movie-backend is unchanged: Flagger starts no new analysis"
+  fi
+  log::ok "Flagger variant ${variant} applied. Watch: kubectl -n ${NAMESPACE} get canary -w"
+}
+
 # ---- interactive menu -------------------------------------------------------------------------------------
 readonly MENU_ENTRIES=(
   "Deploy everything (all traffic to v1)"
@@ -250,6 +346,7 @@ main() {
     test) cmd_test "$@" ;;
     monitor) "${SCRIPTS}/test-traffic.sh" monitor "$@" ;;
     canary) "${SCRIPTS}/canary.sh" "$@" ;;
+    flagger) cmd_flagger "$@" ;;
     secret) "${SCRIPTS}/create-secret.sh" "$@" ;;
     cleanup) "${SCRIPTS}/cleanup.sh" "$@" ;;
     overlays) cmd_overlays ;;

@@ -180,3 +180,27 @@ namespace_annotation() {
   local key="$1"
   kube get namespace "${NAMESPACE}" -o "jsonpath={.metadata.annotations.${key//./\\.}}" 2>/dev/null || true
 }
+
+# ---- Flagger (deploy.sh flagger, cleanup.sh) ------------------------------------------------------------------
+# The Flagger variant deploy.sh applied last (a directory of k8s/progressive-delivery), recorded on the namespace,
+# and the mark deploy.sh puts on the flagger Deployment when it installed Flagger (cleanup uninstalls only that).
+readonly FLAGGER_ANNOTATION="traffic-shifting.demo/flagger"
+readonly FLAGGER_NAMESPACE="istio-system"
+
+# pinned_version NAME: the `version` of NAME's row in k8s/versions.yaml, the one place versions are written.
+pinned_version() {
+  local name="$1" version
+  version="$(awk -v row="${name}:" '
+    $1 == row { inside = 1; next }
+    /^[^ #]/ { inside = 0 }
+    inside && $1 == "version:" { print $2; exit }
+  ' "${ROOT}/k8s/versions.yaml")"
+  [[ "${version}" =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "k8s/versions.yaml has no version like v1.2.3 for ${name}" "${EXIT_CONFIG}"
+  printf '%s\n' "${version}"
+}
+
+# Flagger's own Istio kustomization (CRDs, RBAC, the controller in istio-system reading Istio's Prometheus), at
+# the pinned tag: the same files as k8s/progressive-delivery/upstream/ names, from their source.
+flagger_kustomization() {
+  printf 'github.com/fluxcd/flagger//kustomize/istio?ref=%s\n' "$(pinned_version flagger)"
+}

@@ -88,6 +88,9 @@ describe('Grafana dashboard on both ingress kinds', () => {
   const forms = {
     'Istio Gateway + VirtualServices': at('movie-backend', 'istio-ingressgateway'),
     'gateway-api (HTTPRoute to per-version Services)': at('movie-backend-v2', 'movies-gateway-istio'),
+    // k8s/progressive-delivery: Flagger's VirtualService routes to the Services it generates.
+    'Flagger, primary (movie-backend-primary)': at('movie-backend-primary', 'istio-ingressgateway'),
+    'Flagger, canary (movie-backend-canary)': at('movie-backend-canary', 'istio-ingressgateway'),
   };
 
   it.each(Object.entries(forms))('every panel selects the traffic of %s', async (_form, series) => {

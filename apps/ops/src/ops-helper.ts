@@ -4,8 +4,9 @@
  *   ops-helper split              stdin: the same JSON; stdout: "movie-backend (rule weighted-split): v1 80 %, v2 20 %"
  *   ops-helper render [--namespace NS] [--skip-namespace-object] [--except OVERLAY] [--skip-group G]... OVERLAY...
  *                                 stdout: a YAML stream of the overlays' objects, minus those --except renders;
- *                                 --also overlays are read from k8s/rendered/ when committed (no kubectl run)
- *   ops-helper mesh-weights       stdin: the gateway's /__mesh JSON; stdout: "V1 V2" (its error answer: exit 65)
+ *                                 --also overlays are read from k8s/rendered/ when committed (no kubectl run);
+ *                                 --progressive: the names are Flagger variants of k8s/progressive-delivery
+ *   ops-helper mesh-weights       stdin: the gateway's /__mesh JSON; stdout: "V1 V2" (its error answer: exit 69)
  *   ops-helper prometheus-scalar  stdin: a Prometheus instant-query answer; stdout: its sample to 2 decimals
  *   ops-helper canary-check       stdin: `traffic test --json`; stdout: "REQUESTS V2_SHARE SUCCESS P99"
  *   ops-helper canary-verdict EXIT_CODE SUMMARY
@@ -20,7 +21,7 @@ import { renderManifests, toYamlStream } from './render-manifests.js';
 import { describeSplit, planShift } from './shift-plan.js';
 
 const USAGE =
-  'usage: ops-helper plan-shift V1 V2 | split | render [--namespace NS] [--skip-namespace-object] [--except OVERLAY] [--skip-group GROUP]... [--also OVERLAY]... OVERLAY...\n' +
+  'usage: ops-helper plan-shift V1 V2 | split | render [--namespace NS] [--skip-namespace-object] [--except OVERLAY] [--skip-group GROUP]... [--also OVERLAY]... [--progressive] OVERLAY...\n' +
   '       | mesh-weights | prometheus-scalar | canary-check | canary-verdict EXIT_CODE SUMMARY';
 
 function readStdinJson(what = 'a VirtualService'): unknown {
@@ -55,6 +56,7 @@ async function render(args: string[]): Promise<string> {
     except: { type: 'string' },
     'skip-group': { type: 'string', multiple: true },
     also: { type: 'string', multiple: true },
+    progressive: { type: 'boolean' },
   });
   if (positionals.length === 0) throw new UsageError('render needs at least one overlay');
   const manifests = await renderManifests(positionals, {
@@ -63,6 +65,7 @@ async function render(args: string[]): Promise<string> {
     except: values.except as string | undefined,
     skipGroups: (values['skip-group'] as string[] | undefined) ?? [],
     also: (values.also as string[] | undefined) ?? [],
+    progressive: values.progressive === true,
   });
   return toYamlStream(manifests);
 }

@@ -3,9 +3,18 @@
  * although k8s/base pins `movies`), optionally without the Namespace object (so cleanup deletes the namespace
  * only when the demo created it), and de-duplicated across overlays (cleanup renders several).
  */
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseManifests, renderedDir, renderOverlay } from '@movies/mesh';
+import { promisify } from 'node:util';
+import {
+  k8sDir,
+  OverlayError,
+  parseManifests,
+  renderedDir,
+  renderOverlay,
+  requireKubectl,
+} from '@movies/mesh';
 import { stringify } from 'yaml';
 
 export interface RenderManifestsOptions {
@@ -18,6 +27,33 @@ export interface RenderManifestsOptions {
   /** More overlays, read from their committed k8s/rendered/<name>.yaml when it exists (no kubectl process). */
   also?: readonly string[];
   kubectl?: string | false;
+  /** The names are Flagger variants under k8s/progressive-delivery (flagger, flagger-v2…), not overlays. */
+  progressive?: boolean;
+}
+
+const progressiveDir = join(k8sDir, 'progressive-delivery');
+
+/** The Flagger variants: the directories of k8s/progressive-delivery with a kustomization (upstream has none). */
+export function listProgressiveVariants(): string[] {
+  return readdirSync(progressiveDir, { withFileTypes: true })
+    .filter(
+      (entry) => entry.isDirectory() && existsSync(join(progressiveDir, entry.name, 'kustomization.yaml')),
+    )
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/** `kubectl kustomize k8s/progressive-delivery/VARIANT` (no committed fallback: these need kubectl). */
+async function renderProgressive(variant: string, given?: string): Promise<string> {
+  const variants = listProgressiveVariants();
+  if (!variants.includes(variant)) {
+    throw new OverlayError(`unknown Flagger variant "${variant}" (available: ${variants.join(', ')})`);
+  }
+  const kubectl = given ?? requireKubectl();
+  const { stdout } = await promisify(execFile)(kubectl, ['kustomize', join(progressiveDir, variant)], {
+    maxBuffer: 32 * 1024 * 1024,
+  });
+  return stdout;
 }
 
 type Manifest = Record<string, unknown> & {
@@ -31,6 +67,10 @@ export async function renderManifests(
   options: RenderManifestsOptions = {},
 ): Promise<Manifest[]> {
   const load = async (overlay: string, committed = false) => {
+    if (options.progressive) {
+      const yaml = await renderProgressive(overlay, options.kubectl || undefined);
+      return parseManifests(yaml, `k8s/progressive-delivery/${overlay}`);
+    }
     const kubectl = committed && existsSync(join(renderedDir, `${overlay}.yaml`)) ? false : options.kubectl;
     return parseManifests((await renderOverlay(overlay, { kubectl })).yaml, `k8s/overlays/${overlay}`);
   };

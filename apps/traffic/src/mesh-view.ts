@@ -11,13 +11,16 @@ import { type MeshState, meshStateSchema } from '@movies/contracts/mesh-state';
 import { MESH_PATH } from '@movies/contracts/names';
 import {
   gatewayVirtualServices,
+  hostVersions,
   matchRequest,
   parseVirtualService,
   type RequestInfo,
   type RuleSummary,
   splitOf,
+  subsetlessHosts,
   summarizeRules,
   type VirtualService,
+  weightsByVersion,
 } from '@movies/mesh';
 import { z } from 'zod';
 import { kubectlJson, type Target } from './target.js';
@@ -149,6 +152,23 @@ export async function clusterVirtualServices(kubectl: string, namespace: string)
   return bound;
 }
 
+/**
+ * Versions of the destinations that name a Service, not a subset (Flagger's movie-backend-primary / -canary),
+ * read from the pods those Services select. No kubectl call when every destination is a subset (the overlays).
+ */
+async function clusterHostVersions(
+  kubectl: string,
+  namespace: string,
+  virtualServices: readonly VirtualService[],
+): Promise<Record<string, string>> {
+  const hosts = subsetlessHosts(virtualServices);
+  if (hosts.length === 0) return {};
+  const json = await kubectlJson(kubectl, ['get', 'services,deployments', '-n', namespace]);
+  const list = listSchema.safeParse(json);
+  if (!list.success) throw new Error('`kubectl get services,deployments` did not return a list');
+  return hostVersions(hosts, list.data.items, namespace);
+}
+
 export interface ViewOptions {
   kubectl: string | undefined;
   namespace: string;
@@ -164,13 +184,14 @@ export async function readConfiguredView(target: Target, options: ViewOptions): 
     );
   }
   const virtualServices = await clusterVirtualServices(options.kubectl, options.namespace);
+  const versions = await clusterHostVersions(options.kubectl, options.namespace, virtualServices);
   return {
     mode: 'cluster',
     target,
     source: `namespace ${options.namespace}`,
-    weights: splitOf(virtualServices),
+    weights: weightsByVersion(splitOf(virtualServices), versions),
     rules: summarizeRules(virtualServices),
-    weightsFor: (request) => splitOf(virtualServices, request),
+    weightsFor: (request) => weightsByVersion(splitOf(virtualServices, request), versions),
   };
 }
 

@@ -5,6 +5,7 @@
 
 export * from './errors.js';
 export * from './header-operations.js';
+export { hostVersions, subsetlessHosts, weightsByVersion } from './host-versions.js';
 export {
   httpRoutesAsVirtualServices,
   httpRouteToVirtualService,

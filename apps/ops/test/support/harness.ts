@@ -47,6 +47,13 @@ export interface ClusterState {
   reachable?: boolean;
   crds?: string[];
   objects?: KubeObject[];
+  /**
+   * Remote kustomizations (`apply -k github.com/…`), which the stand-in cannot render offline: what applying each
+   * URL adds (CRD names and objects). A URL not listed fails like a kubectl without network.
+   */
+  remoteKustomizations?: Record<string, { crds?: string[]; objects?: KubeObject[] }>;
+  /** The phase a modelled Flagger gives every Canary (`kubectl wait --for=jsonpath={.status.phase}=…`). */
+  flaggerPhase?: string;
 }
 
 export interface KubectlCall {

@@ -7,6 +7,10 @@
  * `create … --dry-run=client` to the real kubectl, which needs no API server for them.
  * Any other call fails loudly (exit 2), so a script cannot quietly depend on something the tests do not model.
  *
+ * Flagger is modelled by two more: `remoteKustomizations` (what `apply -k github.com/…` adds, since a remote
+ * kustomization cannot be rendered offline) and `flaggerPhase` (the status.phase Flagger reports on every Canary,
+ * read by `wait --for=jsonpath={.status.phase}=…`; `rollout status` succeeds for any existing Deployment).
+ *
  * Two state switches model the world changing under a script: `raceAfterGet` (JSON patch ops applied to an object
  * right after the first `get` of it, as if someone edited it in between) and `admissionDropsLabels` (labels a
  * mutating admission policy strips from every applied object).
@@ -40,6 +44,7 @@ const RESOURCES = {
   virtualservice: ['VirtualService', 'virtualservices', 'networking.istio.io'],
   destinationrule: ['DestinationRule', 'destinationrules', 'networking.istio.io'],
   gateway: ['Gateway', 'gateways', 'networking.istio.io'],
+  canary: ['Canary', 'canaries', 'flagger.app'],
   customresourcedefinition: ['CustomResourceDefinition', 'customresourcedefinitions', 'apiextensions.k8s.io'],
 };
 const ALIASES = {
@@ -106,6 +111,8 @@ const VALUE_FLAGS = new Map([
   ['--raw', 'raw'],
   ['--dry-run', 'dryRun'],
   ['-l', 'selector'],
+  ['--for', 'for'],
+  ['--timeout', 'timeout'],
 ]);
 for (let i = 0; i < argv.length; i++) {
   const arg = argv[i];
@@ -187,7 +194,21 @@ function realKubectlOutput(args, stdio = 'pipe') {
   return result.stdout;
 }
 
+function isRemote(target) {
+  return /^(github\.com\/|https?:\/\/)/.test(target);
+}
+
+function remoteKustomization(url) {
+  const found = state.remoteKustomizations?.[url];
+  if (!found)
+    fail(`error: accumulating resources: failed to run git clone for ${url} (stand-in: no network)`);
+  return found;
+}
+
 function inputObjects() {
+  if (flags.kustomize && isRemote(flags.kustomize)) {
+    return structuredClone(remoteKustomization(flags.kustomize).objects ?? []);
+  }
   if (flags.kustomize) return manifestsFrom(realKubectlOutput(['kustomize', flags.kustomize]));
   if (flags.filename === '-') return manifestsFrom(stdin);
   if (flags.filename) return manifestsFrom(readFileSync(flags.filename, 'utf8'));
@@ -338,6 +359,12 @@ switch (verb) {
   case 'apply': {
     requireServer();
     const objects = inputObjects();
+    if (flags.kustomize && isRemote(flags.kustomize)) {
+      for (const crd of remoteKustomization(flags.kustomize).crds ?? []) {
+        if (!state.crds.includes(crd)) state.crds.push(crd);
+        out += `customresourcedefinition.apiextensions.k8s.io/${crd} created\n`;
+      }
+    }
     for (const object of objects) checkNamespace(object);
     for (const object of objects) {
       delete object.metadata.creationTimestamp;
@@ -398,6 +425,13 @@ switch (verb) {
       const { kind, group } = resource(rest[0]);
       for (const name of rest.slice(1)) targets.push({ kind, group, name, ns: namespace });
     }
+    if (flags.kustomize && isRemote(flags.kustomize)) {
+      for (const crd of remoteKustomization(flags.kustomize).crds ?? []) {
+        if (!state.crds.includes(crd)) continue;
+        state.crds = state.crds.filter((c) => c !== crd);
+        out += `customresourcedefinition.apiextensions.k8s.io "${crd}" deleted\n`;
+      }
+    }
     let failed = false;
     for (const target of targets) {
       const object = find(target.kind, target.name, target.ns);
@@ -445,6 +479,28 @@ switch (verb) {
     }
     save();
     out = `${displayName(object)} ${verb === 'label' ? 'labeled' : 'annotated'}\n`;
+    break;
+  }
+  case 'rollout': {
+    requireServer();
+    if (rest[0] !== 'status') fail(`kubectl stand-in: unsupported call rollout ${rest.join(' ')}`, 2);
+    const [type, name] = rest[1].split('/');
+    if (!find(resource(type).kind, name))
+      fail(`Error from server (NotFound): deployments.apps "${name}" not found`);
+    out = `deployment "${name}" successfully rolled out\n`;
+    break;
+  }
+  case 'wait': {
+    requireServer();
+    const [type, name] = rest[0].split('/');
+    const { kind, plural, group } = resource(type);
+    const object = find(kind, name);
+    if (!object) fail(`Error from server (NotFound): ${plural}.${group} "${name}" not found`);
+    const condition = /^jsonpath=\{\.status\.phase\}=(\w+)$/.exec(flags.for ?? '');
+    if (!condition) fail(`kubectl stand-in: only wait --for=jsonpath={.status.phase}=PHASE is modelled`, 2);
+    const phase = object.status?.phase ?? state.flaggerPhase;
+    if (phase !== condition[1]) fail(`error: timed out waiting for the condition on ${plural}/${name}`);
+    out = `${displayName(object)} condition met\n`;
     break;
   }
   default:
