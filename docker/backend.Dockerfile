@@ -1,8 +1,15 @@
-# movie-backend: the one Express image, deployed as v1 (DATA_DIR=bollywood-data) and v2 (DATA_DIR=hollywood-data).
+# movie-backend: one Express image for both versions, deployed as v1 (DATA_DIR=bollywood-data) and v2
+# (DATA_DIR=hollywood-data).
 # Build from the repository root:  docker build -f docker/backend.Dockerfile -t movie-backend:0.1.0 .
 
+# Base images: the official ones by default. `pnpm images` passes local stand-ins (localhost/movies-base/…) here
+# when it cannot pull; the build stage and the runtime stage take separate arguments, so a stand-in's build-only
+# trust of the host's CA bundle never reaches the shipped image.
+ARG BUILD_IMAGE=node:24-bookworm-slim
+ARG BASE_IMAGE=node:24-bookworm-slim
+
 # ---- build: install with the frozen lockfile, bundle, then deploy the backend alone with prod deps only ----
-FROM node:24-bookworm-slim AS build
+FROM ${BUILD_IMAGE} AS build
 ENV PNPM_VERSION=12.4.2 \
     CI=true
 RUN npm install --global --no-fund --no-audit pnpm@${PNPM_VERSION}
@@ -30,7 +37,7 @@ RUN --mount=type=cache,id=movies-pnpm-store,target=/pnpm/store \
  && rm -rf /deploy
 
 # ---- runtime: node + compiled server + prod node_modules + both bundled catalogues, nothing else ----
-FROM node:24-bookworm-slim
+FROM ${BASE_IMAGE}
 # A fixed numeric uid so Kubernetes' runAsNonRoot can verify it (the Deployments use 10001 too).
 RUN groupadd --system --gid 10001 app \
  && useradd --system --uid 10001 --gid app --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin app

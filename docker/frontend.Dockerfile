@@ -2,8 +2,14 @@
 # Build from the repository root:  docker build -f docker/frontend.Dockerfile -t movie-frontend:0.1.0 .
 # /api/ never reaches this nginx: in the cluster Istio routes it to movie-backend first.
 
+# Base images: the official ones by default. `pnpm images` passes local stand-ins (localhost/movies-base/…) here
+# when it cannot pull; the build stage and the runtime stage take separate arguments, so a stand-in's build-only
+# trust of the host's CA bundle never reaches the shipped image.
+ARG BUILD_IMAGE=node:24-bookworm-slim
+ARG BASE_IMAGE=nginx:1.27-bookworm
+
 # ---- build: vite build with the frozen lockfile ----
-FROM node:24-bookworm-slim AS build
+FROM ${BUILD_IMAGE} AS build
 ENV PNPM_VERSION=12.4.2 \
     CI=true
 RUN npm install --global --no-fund --no-audit pnpm@${PNPM_VERSION}
@@ -24,7 +30,7 @@ COPY packages/contracts/src packages/contracts/src
 RUN pnpm --filter @movies/frontend build
 
 # ---- runtime: static files + nginx, nothing else ----
-FROM nginx:1.27-bookworm
+FROM ${BASE_IMAGE}
 COPY docker/nginx/nginx.conf /etc/nginx/nginx.conf
 COPY docker/nginx/security-headers.conf /etc/nginx/snippets/security-headers.conf
 COPY --from=build /repo/apps/frontend/dist /usr/share/nginx/html

@@ -5,7 +5,7 @@
  * cross-checked against the objects rendered beside it.
  */
 
-import { STICKY_COOKIE } from '@movies/mesh';
+import { VISITOR_COOKIE } from '@movies/contracts/names';
 import {
   type Deployment,
   deployments,
@@ -284,7 +284,7 @@ const checkCookies: CanaryCheck = (canary) => {
     ['cookieName', cookieName],
     ['primaryCookieName', primaryCookieName],
   ] as const) {
-    if (name === STICKY_COOKIE) {
+    if (name === VISITOR_COOKIE) {
       problems.push([
         'flagger-cookies',
         `${field} "${name}" is the split overlays' sticky cookie: pick another name`,

@@ -1,6 +1,7 @@
 /**
- * Routing checks in the spirit of `istioctl analyze`. Every VirtualService is read through the one VirtualService
- * module (@movies/mesh); HTTPRoutes are first turned into VirtualServices by its http-route.ts.
+ * Routing checks in the spirit of `istioctl analyze`. Every VirtualService is read through @movies/mesh, as the
+ * gateway and the traffic CLI read it, so a check and a request cannot disagree; HTTPRoutes are first turned into
+ * VirtualServices by its http-route.ts.
  */
 import {
   formatSplit,

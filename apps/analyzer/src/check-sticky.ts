@@ -1,5 +1,5 @@
 /**
- * `sticky-pins-match-weights`: the sticky pin rules of a route agree with its weights (../sticky-sessions.ts). A pin
+ * `sticky-pins-match-weights`: the sticky pin rules of a route agree with its weights (packages/mesh/src/sticky-sessions.ts). A pin
  * for a subset at weight 0 strands its visitors on a version that was rolled back (or promoted away); a subset with
  * weight but no pin re-draws its visitors on every request; a cookie that names another version than the
  * destination setting it, or a pin after the weighted rule, breaks the visit the same way.

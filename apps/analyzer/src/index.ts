@@ -25,14 +25,15 @@ import { checkWorkloads } from './check-workloads.js';
 import { expectedSplitOf } from './expected-split.js';
 import type { Finding } from './findings.js';
 
-export { strictCrdSchema } from './crd-schemas.js';
+export { checkSchema } from './check-schema.js';
 export { expectedSplitOf, splitFromName } from './expected-split.js';
 export { type Finding, formatFinding, hasErrors } from './findings.js';
+export { strictSchema } from './schemas.js';
 
 /** Every check id, with what it guards (printed by `analyze --list`). */
 export const CHECKS: Record<string, string> = {
   schema:
-    'every object matches its schema (kubernetes-models, strict Istio/Gateway API); unknown fields are errors',
+    'every object matches its committed strict schema (core, Istio, Gateway API); unknown fields are errors',
   'virtual-service-supported': 'every VirtualService/HTTPRoute can be read by the shared routing module',
   'subset-defined': "every route and mirror subset exists in the host's DestinationRule",
   'destination-host': 'every route destination is a Service of the namespace, on one of its ports',

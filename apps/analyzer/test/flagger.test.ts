@@ -7,7 +7,8 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { findKubectl, k8sDir, parseManifests, STICKY_COOKIE, STICKY_MAX_AGE_SECONDS } from '@movies/mesh';
+import { VISITOR_COOKIE } from '@movies/contracts/names';
+import { findKubectl, k8sDir, parseManifests, STICKY_MAX_AGE_SECONDS } from '@movies/mesh';
 import { findObject } from '@movies/mesh/testing';
 import { describe, expect, it } from 'vitest';
 import { checkFlagger, FLAGGER_CHECKS } from '../src/check-flagger.js';
@@ -140,7 +141,7 @@ describe('Flagger variants', () => {
       },
     ]);
     expect(canary.spec.analysis.sessionAffinity.maxAge).toBe(STICKY_MAX_AGE_SECONDS);
-    expect(canary.spec.analysis.sessionAffinity.cookieName).not.toBe(STICKY_COOKIE);
+    expect(canary.spec.analysis.sessionAffinity.cookieName).not.toBe(VISITOR_COOKIE);
     expect(canary.spec.service).toMatchObject({
       gateways: ['istio-gateway'],
       match: [{ uri: { prefix: '/api/' } }],

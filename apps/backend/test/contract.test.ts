@@ -1,7 +1,7 @@
 /**
  * Every answer keeps the contract the UI and the CLIs read (@movies/contracts): each endpoint's body parses with
  * its schema and parsing drops nothing, for both bundled catalogues and for TMDB mode (healthy, and down with the
- * bundled fallback); every error answer has the one error shape; every answer names its version and catalogue.
+ * bundled fallback); every error answer has the contract's error shape; every answer names its version and catalogue.
  */
 import {
   backendIdentitySchema,
@@ -86,7 +86,7 @@ describe('the API contract', () => {
     await expectEveryEndpoint(app, catalogue, 'v1');
   });
 
-  it('every error answer has the one error shape and still names who answered', async () => {
+  it('every error answer has the contract error shape and still names who answered', async () => {
     const { app } = testApp();
     const cases: Array<[string, number, string]> = [
       ['/movies/999999999', 404, 'not_found'],

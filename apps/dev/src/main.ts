@@ -4,7 +4,7 @@
  * exit 0; when a part fails to start or exits on its own, the rest are stopped and its one-line error is printed
  * last, with exit code 1.
  */
-import { isListening } from '@movies/testkit';
+import { isListening } from '@movies/cli-kit';
 import { type DevConfig, DevConfigError, loadDevConfig, type PortVariable } from './config.js';
 import { backendSources, stackStages } from './parts.js';
 import { Stack } from './stack.js';

@@ -4,8 +4,8 @@
  * SIGTERM and, past a bound, SIGKILL.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { stripVTControlCharacters } from 'node:util';
+import { waitForHttp } from '@movies/cli-kit';
 
 export interface PartSpec {
   /** Short label shown before each of its lines: v1, v2, ui, gateway. */
@@ -92,28 +92,20 @@ export class Part {
 
   /** Waits until its probe answers; fails when it exits first or takes longer than any start should. */
   async waitReady(): Promise<void> {
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    let exitedWith: string | undefined;
-    void this.exited.then((how) => {
-      exitedWith = how;
-    });
-    while (exitedWith === undefined) {
-      try {
-        const response = await fetch(this.spec.readyUrl, { signal: AbortSignal.timeout(2_000) });
-        await response.arrayBuffer();
-        if (response.status < 500) return;
-      } catch {
-        // Not listening yet.
-      }
-      if (Date.now() > deadline) {
-        throw new PartFailure(
-          this.spec.name,
-          `not ready at ${this.spec.readyUrl} after ${READY_TIMEOUT_MS / 1000} s`,
-        );
-      }
-      await sleep(100);
+    const { name, readyUrl } = this.spec;
+    try {
+      await waitForHttp(readyUrl, {
+        what: name,
+        child: this.child,
+        ready: (status) => status < 500,
+        timeoutMs: READY_TIMEOUT_MS,
+        intervalMs: 100,
+      });
+    } catch (error) {
+      // Exited: say how (its last line) rather than the wait's generic message.
+      if (!this.running && this.child) throw new PartFailure(name, await this.exited);
+      throw new PartFailure(name, (error as Error).message);
     }
-    throw new PartFailure(this.spec.name, exitedWith);
   }
 
   /** SIGTERM, then SIGKILL if it is still there after the bound; resolves once it has exited. */

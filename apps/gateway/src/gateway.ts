@@ -1,6 +1,7 @@
 /**
  * The local gateway: an HTTP server that routes every request as the chosen overlay's gateway-bound
- * VirtualServices do (through @movies/mesh, the one VirtualService module) and lets undici do the forwarding.
+ * VirtualServices do (through @movies/mesh, which the traffic CLI and the analyzer read them with too) and lets
+ * undici do the forwarding.
  * This file wires the parts: the routing table and its switches, the HTTP server, start and close.
  *   - route.ts: one request — match, weighted destination, fault, mirror (mirror.ts), then the attempt loop;
  *   - attempts.ts: tries, retries and timeouts, returning an outcome; outcomes.ts: outcome → status and flag;

@@ -1,6 +1,6 @@
 /**
- * How a forwarded request ended, and the one table from that outcome to the status, text and Envoy response
- * flag the gateway answers and logs with (Envoy's own local replies: 503 "no healthy upstream", 504 "upstream
+ * How a forwarded request ended, and a single table from that outcome to the status, text and Envoy response
+ * flag the gateway answers and logs with (one table, so an answer and its log line cannot disagree) (Envoy's own local replies: 503 "no healthy upstream", 504 "upstream
  * request timeout", …).
  */
 

@@ -4,7 +4,8 @@
  */
 
 import type { MeshState } from '@movies/contracts/mesh-state';
-import { STICKY_COOKIE, seededRandom, stickyCookieHeader } from '@movies/mesh';
+import { VISITOR_COOKIE } from '@movies/contracts/names';
+import { seededRandom, stickyCookieHeader } from '@movies/mesh';
 import { freePort } from '@movies/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Gateway, startGateway } from '../src/gateway.js';
@@ -107,7 +108,7 @@ describe('sticky sessions on the 80-20 overlay', () => {
     const gateway = await gatewayOn('80-20');
     await gateway.useWeights({ v1: 100, v2: 0 });
     expect(ruleNames(gateway.state())).toEqual(['pin-v1', 'weighted-split']);
-    for (const answer of await getMany(gateway, 10, `${STICKY_COOKIE}=v2`)) {
+    for (const answer of await getMany(gateway, 10, `${VISITOR_COOKIE}=v2`)) {
       expect(answer).toEqual({
         status: 200,
         subset: 'v1',
@@ -117,14 +118,14 @@ describe('sticky sessions on the 80-20 overlay', () => {
     // v2 coming back gets its pin back: the same visitor, had it kept its old cookie, is on v2 again.
     await gateway.useWeights({ v1: 80, v2: 20 });
     expect(ruleNames(gateway.state())).toEqual(['pin-v1', 'pin-v2', 'weighted-split']);
-    expect((await getMany(gateway, 10, `${STICKY_COOKIE}=v2`)).map((a) => a.subset)).toEqual(
+    expect((await getMany(gateway, 10, `${VISITOR_COOKIE}=v2`)).map((a) => a.subset)).toEqual(
       Array(10).fill('v2'),
     );
   });
 
   it('the 0-100 overlay sends a visitor pinned to v1 to v2 without an error', async () => {
     const gateway = await gatewayOn('0-100');
-    expect(await get(gateway, `${STICKY_COOKIE}=v1`)).toEqual({
+    expect(await get(gateway, `${VISITOR_COOKIE}=v1`)).toEqual({
       status: 200,
       subset: 'v2',
       cookies: ['a=1', 'b=2', stickyCookieHeader('v2')],
@@ -133,7 +134,7 @@ describe('sticky sessions on the 80-20 overlay', () => {
 
   it('the gateway-api overlay pins the same way through its HTTPRoute', async () => {
     const gateway = await gatewayOn('gateway-api');
-    expect((await getMany(gateway, 20, `${STICKY_COOKIE}=v2`)).map((a) => a.subset)).toEqual(
+    expect((await getMany(gateway, 20, `${VISITOR_COOKIE}=v2`)).map((a) => a.subset)).toEqual(
       Array(20).fill('v2'),
     );
     const fresh = await get(gateway);

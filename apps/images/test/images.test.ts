@@ -1,9 +1,11 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { isRunnable, run } from '@movies/cli-kit';
 import { toolGate } from '@movies/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMegabytes } from '../src/build.js';
 import { type BuildAllResult, buildAll } from '../src/images.js';
 import { consoleReporter, recordingReporter } from '../src/progress.js';
+import { imageExists, isStandIn, standInLabel, standInRepository } from '../src/stand-ins.js';
 import { ContainerPool, pidOneUid, type RunningContainer } from './support/containers.js';
 
 // Builds both images for real with podman (base images: local stand-ins, see src/stand-ins.ts), then runs them.
@@ -25,8 +27,23 @@ describe.runIf(podman.run)('container images (podman)', () => {
     return image.reference;
   };
 
+  // What earlier versions left behind: a stand-in stored under an official name. Planted (an empty image with the
+  // label) only where no image has that name, so a real pulled image is never touched.
+  const planted = 'docker.io/library/nginx:1.27-bookworm';
+  let plantedOld = false;
+
   beforeAll(async () => {
     podman.assertAvailable();
+    if (!(await imageExists({ name: 'podman', program: 'podman' }, planted))) {
+      const empty = await run('tar', ['-cf', '-', '--files-from', '/dev/null']);
+      const imported = await run(
+        'podman',
+        ['import', '--change', `LABEL ${standInLabel}=true`, '-', planted],
+        { input: empty.stdout },
+      );
+      if (imported.code !== 0) throw new Error(`cannot plant ${planted}: ${imported.stderr}`);
+      plantedOld = true;
+    }
     built = await buildAll({
       engine: { name: 'podman', program: 'podman' },
       reporter,
@@ -55,6 +72,57 @@ describe.runIf(podman.run)('container images (podman)', () => {
     );
     return stopped;
   }
+
+  /** The file at `path` inside a fresh container of `image` ('' when absent). */
+  async function fileIn(image: string, path: string): Promise<string> {
+    const result = await pool.run([
+      'run',
+      '--rm',
+      '--entrypoint',
+      '/bin/sh',
+      image,
+      '-c',
+      `cat ${path} 2>/dev/null || true`,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    return result.stdout;
+  }
+
+  describe('base images', () => {
+    it('are local stand-ins under localhost/movies-base, never under an official name', async () => {
+      const engine = { name: 'podman', program: 'podman' } as const;
+      for (const base of built.baseImages) {
+        expect(base.standIn).toBe(true);
+        expect(base.reference.startsWith(`${standInRepository}/`), base.reference).toBe(true);
+      }
+      if (plantedOld) expect(await imageExists(engine, planted)).toBe(false);
+      const listed = await pool.run([
+        'images',
+        '--filter',
+        `label=${standInLabel}=true`,
+        '--format',
+        '{{.Repository}}',
+      ]);
+      expect(listed.stdout.split('\n').filter((name) => name.startsWith('docker.io/'))).toEqual([]);
+      for (const official of ['docker.io/library/node:24-bookworm-slim', planted]) {
+        if (await imageExists(engine, official)) expect(await isStandIn(engine, official)).toBe(false);
+      }
+    });
+
+    it.each(['movie-backend', 'movie-frontend'] as const)(
+      "%s's runtime stage holds no host CA bundle",
+      async (name) => {
+        const env = (
+          await pool.run(['image', 'inspect', '--format', '{{json .Config.Env}}', reference(name)])
+        ).stdout;
+        expect(env).not.toContain('NODE_EXTRA_CA_CERTS');
+        const hostBundle = '/etc/ssl/certs/ca-certificates.crt';
+        if (existsSync(hostBundle)) {
+          expect(await fileIn(reference(name), hostBundle)).not.toBe(readFileSync(hostBundle, 'utf8'));
+        }
+      },
+    );
+  });
 
   describe('movie-backend', () => {
     // As in k8s: read-only root filesystem and no writable /tmp at all.

@@ -2,12 +2,17 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStepLine } from '../src/build.js';
-import { baseImages, instructions } from '../src/dockerfiles.js';
+import { baseImageArgs, baseImages, globalArgs, instructions } from '../src/dockerfiles.js';
 import { detectEngine, parseEngineName } from '../src/engine.js';
-import { repoRoot } from '../src/images.js';
+import { repoRoot, standInBuildArgs } from '../src/images.js';
 import { kustomizationPath, parseImageReferences, readImageReferences } from '../src/kustomize-images.js';
 import { formatStep, recordingReporter } from '../src/progress.js';
-import { mirrorFromSources, qualifyImageName } from '../src/stand-ins.js';
+import {
+  buildVariantReference,
+  mirrorFromSources,
+  qualifyImageName,
+  standInReference,
+} from '../src/stand-ins.js';
 
 describe('image references from k8s/base/kustomization.yaml', () => {
   it('match the kustomize images entries of the repository', async () => {
@@ -76,7 +81,69 @@ COPY --from=build /a /b
   });
 });
 
+describe('base images named by ARGs', () => {
+  const dockerfile = `ARG BUILD_IMAGE=node:24-bookworm-slim
+ARG BASE_IMAGE="nginx:1.27-bookworm"
+FROM \${BUILD_IMAGE} AS build
+ARG LATER=ignored
+FROM $BASE_IMAGE
+COPY --from=build /a /b
+`;
+
+  it('resolves FROM arguments to their defaults, the official images', () => {
+    expect(globalArgs(dockerfile)).toEqual({
+      BUILD_IMAGE: 'node:24-bookworm-slim',
+      BASE_IMAGE: 'nginx:1.27-bookworm',
+    });
+    expect(baseImages(dockerfile)).toEqual(['node:24-bookworm-slim', 'nginx:1.27-bookworm']);
+    expect(baseImageArgs(dockerfile)).toEqual({
+      BUILD_IMAGE: 'node:24-bookworm-slim',
+      BASE_IMAGE: 'nginx:1.27-bookworm',
+    });
+  });
+
+  it('default to the official images in both Dockerfiles, with separate build and runtime arguments', async () => {
+    for (const file of ['docker/backend.Dockerfile', 'docker/frontend.Dockerfile']) {
+      const args = baseImageArgs(await readFile(join(repoRoot, file), 'utf8'));
+      expect(Object.keys(args).sort(), file).toEqual(['BASE_IMAGE', 'BUILD_IMAGE']);
+      expect(args.BUILD_IMAGE).toBe('node:24-bookworm-slim');
+    }
+  });
+
+  it('get stand-ins only where a base is a stand-in, the build stage its CA-trusting variant', async () => {
+    const bases = [
+      {
+        image: 'node:24-bookworm-slim',
+        reference: 'docker.io/library/node:24-bookworm-slim',
+        status: 'present',
+        standIn: false,
+      },
+      {
+        image: 'nginx:1.27-bookworm',
+        reference: 'localhost/movies-base/nginx:1.27-bookworm',
+        status: 'present',
+        standIn: true,
+      },
+    ] as const;
+    const context = { engine: { name: 'podman', program: 'false' } as const, reporter: recordingReporter() };
+    expect(await standInBuildArgs(dockerfile, bases, context)).toEqual({
+      BASE_IMAGE: 'localhost/movies-base/nginx:1.27-bookworm',
+    });
+  });
+});
+
 describe('stand-in helpers', () => {
+  it('stores stand-ins under a local name, never the official one', () => {
+    expect(standInReference('node:24-bookworm-slim')).toBe('localhost/movies-base/node:24-bookworm-slim');
+    expect(standInReference('docker.io/library/nginx:1.27-bookworm')).toBe(
+      'localhost/movies-base/nginx:1.27-bookworm',
+    );
+    expect(standInReference('quay.io/x/y:1')).toBe('localhost/movies-base/x/y:1');
+    expect(buildVariantReference('localhost/movies-base/node:24-bookworm-slim')).toBe(
+      'localhost/movies-base/node-build:24-bookworm-slim',
+    );
+  });
+
   it('qualifies short names the way a pull stores them', () => {
     expect(qualifyImageName('node:24-bookworm-slim')).toBe('docker.io/library/node:24-bookworm-slim');
     expect(qualifyImageName('bitnami/nginx:1')).toBe('docker.io/bitnami/nginx:1');

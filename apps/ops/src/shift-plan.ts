@@ -41,7 +41,7 @@ export interface ShiftPlan {
   patch: JsonPatchOperation[];
 }
 
-/** The live object as `kubectl get -o json` returns it, validated through the one VirtualService module. */
+/** The live object as `kubectl get -o json` returns it, validated by @movies/mesh as the gateway validates it. */
 export function readVirtualService(json: unknown): VirtualService {
   return parseVirtualService(json);
 }

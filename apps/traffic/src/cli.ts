@@ -7,8 +7,9 @@ import { helpText, type Invocation, parseInvocation, UsageError } from './args.j
 import { runConfig } from './commands/config.js';
 import { runMonitor } from './commands/monitor.js';
 import { checkChange, runSet } from './commands/set.js';
-import { exitCodes, runTest } from './commands/test.js';
+import { runTest } from './commands/test.js';
 import { runVisitors } from './commands/visitors.js';
+import { exitCodes } from './exit-codes.js';
 import { readConfiguredView, TargetError } from './mesh-view.js';
 import { readEnv, resolveTarget, type Target } from './target.js';
 

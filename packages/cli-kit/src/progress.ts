@@ -1,7 +1,8 @@
 /**
- * The one progress bar of the command lines: `label ████░░░░ 5/20 detail` on one line of stderr, redrawn in place on
- * a terminal (at most ten times a second, and always for the last step). Off a terminal it stays silent by
- * default, so CI logs stay clean; `notTty: 'lines'` prints one plain line per step instead, for a log to follow.
+ * The command lines' progress bar (traffic, analyzer, renders, data:refresh, image builds): `label ████░░░░ 5/20
+ * detail` on one line of stderr, redrawn in place on a terminal (at most ten times a second, and always for the last
+ * step). Off a terminal it stays silent by default, so CI logs stay clean; `notTty: 'lines'` prints one plain line
+ * per step instead, for a log to follow.
  */
 
 export interface ProgressOptions {

@@ -4,7 +4,7 @@
  * the scripts and the UI read a version only from there.
  */
 
-/** The answering backend's version ("v1", "v2"): the one thing a split is measured by. */
+/** The answering backend's version ("v1", "v2"): what a split is measured by. */
 export const VERSION_HEADER = 'x-backend-version';
 /** The catalogue the answering backend serves ("bollywood", "hollywood"). */
 export const CATALOGUE_HEADER = 'x-catalogue';

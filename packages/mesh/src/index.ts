@@ -1,4 +1,4 @@
-// Public surface of @movies/mesh: the one place that reads VirtualServices and k8s overlays, with the sticky-session
+// Public surface of @movies/mesh: what reads VirtualServices and k8s overlays for every tool, with the sticky-session
 // contract, the split statistics and the seeded random source that every tool and test shares.
 // Also: Gateway API HTTPRoutes read as VirtualServices, and k8s/rendered regeneration. The offline manifest
 // checks load large schemas and the TypeScript compiler, so they live in their own package: apps/analyzer.

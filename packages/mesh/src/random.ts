@@ -1,5 +1,5 @@
 /**
- * The one seeded pseudo-random generator of the project (mulberry32): tests hand it to the gateway's weighted,
+ * A seeded pseudo-random generator (mulberry32): tests hand it to the gateway's weighted,
  * fault and mirror decisions, so a statistical assertion sees the same draws on every run instead of failing
  * once in a few hundred runs. Not for anything secret.
  */

@@ -1,5 +1,5 @@
 /**
- * The one way a split is written for people: "v1 80 %, v2 20 %" (a space before %, at most `digits` decimals and
+ * How a split is written for people: "v1 80 %, v2 20 %" (a space before %, at most `digits` decimals and
  * no trailing zeros, subsets in the order given). Scripts, logs and the CLIs print it; tests match on it.
  */
 

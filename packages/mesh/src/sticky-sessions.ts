@@ -2,9 +2,9 @@
  * Sticky sessions in plain VirtualService rules, as Flagger's sessionAffinity builds them (k8s/components/
  * sticky-sessions): the weighted rule's destinations answer with `set-cookie: movie-version=<subset>`, and one pin
  * rule per subset with weight, placed before the weighted rule, sends a request whose cookie names that subset
- * there. This file is the one definition of that contract: the cookie and its regex, how pin rules are recognised,
- * and how they follow the weights (a subset at 0 loses its pin, one coming back gets it), for the gateway, the
- * traffic CLI, the cluster scripts and the analyzer alike.
+ * there. The cookie's name is part of the contract with the UI, so it comes from @movies/contracts; its regex, how pin
+ * rules are recognised and how they follow the weights (a subset at 0 loses its pin, one coming back gets it) live
+ * here, so the gateway, the traffic CLI, the cluster scripts and the analyzer cannot disagree.
  */
 import { VISITOR_COOKIE } from '@movies/contracts/names';
 import {
@@ -14,8 +14,6 @@ import {
   type RouteDestination,
 } from './virtual-service.js';
 
-/** The cookie's name is part of the contract with the UI (@movies/contracts). */
-export const STICKY_COOKIE = VISITOR_COOKIE;
 /** Four hours: a visit, not a lifetime. */
 export const STICKY_MAX_AGE_SECONDS = 14_400;
 
@@ -28,7 +26,7 @@ const unescapeRegex = (text: string) => text.replace(/\\(.)/g, '$1');
  * only come before ours after a `;`, so `xmovie-version=v1` does not match, and the value must end at `;` or the
  * end, so `v11` does not match `v1`.
  */
-export function pinCookieRegex(subset: string, cookie = STICKY_COOKIE): string {
+export function pinCookieRegex(subset: string, cookie = VISITOR_COOKIE): string {
   return `^(.*?;\\s*)?${escapeRegex(cookie)}=${escapeRegex(subset)}(;.*)?$`;
 }
 
@@ -37,7 +35,7 @@ const pinRegexShape = /^\^\(\.\*\?;\\s\*\)\?((?:\\.|[^=\\])+)=((?:\\.|[^\\(])+)\
 /** The Set-Cookie value a destination of `subset` answers with. */
 export function stickyCookieHeader(
   subset: string,
-  cookie = STICKY_COOKIE,
+  cookie = VISITOR_COOKIE,
   maxAgeSeconds = STICKY_MAX_AGE_SECONDS,
 ): string {
   return `${cookie}=${subset}; Path=/; Max-Age=${maxAgeSeconds}; SameSite=Lax`;

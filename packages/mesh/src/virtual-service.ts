@@ -1,6 +1,7 @@
 /**
- * The one VirtualService module. It parses the subset of Istio's networking.istio.io VirtualService that this
- * project's manifests use, and implements its routing semantics the way Envoy applies them:
+ * Reads VirtualServices for the gateway, the traffic CLI, the scripts' helper and the analyzer, so they route
+ * alike. It parses the subset of Istio's networking.istio.io VirtualService that this project's manifests use, and
+ * implements its routing semantics the way Envoy applies them:
  * - http rules are tried in order and the first rule with a matching match block wins;
  * - the conditions inside one match block AND, the blocks of a rule OR;
  * - uri/header/authority regexes are RE2 full matches; uri matching ignores the query string (exact, regex);

@@ -1,6 +1,6 @@
 /**
- * A requested split, checked and applied: the one definition of valid weights, and the one way to set them on the
- * rule a plain /api/ request takes — with the sticky pin rules brought in line (./sticky-sessions.ts).
+ * A requested split, checked and applied: which weights are valid, and how to set them on the rule a plain /api/
+ * request takes — with the sticky pin rules brought in line (./sticky-sessions.ts).
  */
 import { WeightsError } from './errors.js';
 import { destinationLike, reconcilePins } from './sticky-sessions.js';

@@ -3,6 +3,7 @@
  * (the code's pin rule must equal the one k8s/components/sticky-sessions writes), the cookie jar, and the header
  * operations' Envoy order.
  */
+import { VISITOR_COOKIE } from '@movies/contracts/names';
 import { describe, expect, it } from 'vitest';
 import {
   applyHeaderMutations,
@@ -16,7 +17,6 @@ import {
   pinCookieRegex,
   pinOf,
   type RequestInfo,
-  STICKY_COOKIE,
   seededRandom,
   splitOf,
   stickyCookieHeader,
@@ -97,10 +97,10 @@ describe('the pin cookie and its regex', () => {
 
   it('reads the cookie back from the rules: pin value, and the cookie each weighted destination sets', async () => {
     const [pin1, pin2, weighted] = (await backend('80-20')).spec.http as [HttpRoute, HttpRoute, HttpRoute];
-    expect(pinOf(pin1)).toEqual({ cookie: STICKY_COOKIE, value: 'v1' });
-    expect(pinOf(pin2)).toEqual({ cookie: STICKY_COOKIE, value: 'v2' });
+    expect(pinOf(pin1)).toEqual({ cookie: VISITOR_COOKIE, value: 'v1' });
+    expect(pinOf(pin2)).toEqual({ cookie: VISITOR_COOKIE, value: 'v2' });
     expect(pinOf(weighted)).toBeUndefined();
-    expect(stickyCookieOf(weighted)).toBe(STICKY_COOKIE);
+    expect(stickyCookieOf(weighted)).toBe(VISITOR_COOKIE);
     expect(weighted.route.map((d) => d.headers?.response?.add?.['set-cookie'])).toEqual([
       stickyCookieHeader('v1'),
       stickyCookieHeader('v2'),
@@ -259,7 +259,7 @@ describe('visitors', () => {
     jar.store([stickyCookieHeader('v2'), 'theme=dark; Path=/']);
     expect(jar.header()).toBe('movie-version=v2; theme=dark');
     jar.store(stickyCookieHeader('v1'));
-    expect(jar.get(STICKY_COOKIE)).toBe('v1');
+    expect(jar.get(VISITOR_COOKIE)).toBe('v1');
     jar.store('theme=; Max-Age=0');
     expect(jar.header()).toBe('movie-version=v1');
   });

@@ -1,5 +1,5 @@
 /**
- * The one answer to "is this CI?", and what follows from it for a suite that needs a tool from the machine
+ * Whether this is CI (one answer for every suite, so they skip or fail alike), and what follows from it for a suite that needs a tool from the machine
  * (Chromium, podman, ShellCheck): in CI a missing tool is a failure, elsewhere the suite is skipped and says why.
  */
 

@@ -1,4 +1,5 @@
+// Waiting lives in @movies/cli-kit because `pnpm dev` waits the same way at run time.
+export { isListening, type WaitForHttpOptions, waitFor, waitForHttp } from '@movies/cli-kit';
 export { isCI, type ToolGate, toolGate } from './ci.js';
-export { freePort, isListening } from './ports.js';
+export { freePort } from './ports.js';
 export { type Outcome, summarize, summaryLine, tally, type VitestReport } from './test-report.js';
-export { type WaitForHttpOptions, waitFor, waitForHttp } from './wait.js';

@@ -1,12 +1,12 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { progressBar } from '@movies/cli-kit';
 import dotenv from 'dotenv';
 import { z } from 'zod';
 import { BUNDLED_DATA_ROOT, CATALOGUE_FILE_NAME } from '../catalogue/load.js';
 import { CATALOGUE_NAMES, type CatalogueFile, catalogueFileSchema } from '../catalogue/schema.js';
 import { loadConfig } from '../config.js';
-import { progressBar } from './progress-bar.js';
 import { refreshCatalogue } from './refresh-catalogue.js';
 import { TmdbClient } from './tmdb-client.js';
 
@@ -54,7 +54,12 @@ async function main(): Promise<void> {
     cacheTtlMs: 0,
     timeoutMs: Math.max(config.tmdb.timeoutMs, 10_000),
   });
-  const bar = progressBar(args.pages + 1, `Fetching ${args.catalogue} from TMDB`);
+  // Plain lines off a terminal, so a CI log or a redirected run still shows the pages arriving.
+  const bar = progressBar(args.pages + 1, `Fetching ${args.catalogue} from TMDB`, {
+    notTty: 'lines',
+    keep: true,
+  });
+  bar.start();
   let catalogue: CatalogueFile;
   try {
     catalogue = await refreshCatalogue({
@@ -66,8 +71,10 @@ async function main(): Promise<void> {
       onPage: () => bar.tick(),
     });
   } catch (error) {
+    bar.finish();
     fail(`Refresh failed, ${file} left unchanged: ${(error as Error).message.split('\n')[0]}`);
   }
+  bar.finish();
   mkdirSync(outDir, { recursive: true });
   // Write then rename, so a crash never leaves a half-written catalogue the server would refuse.
   const temporary = `${file}.${process.pid}.tmp`;

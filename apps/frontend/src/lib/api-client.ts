@@ -20,7 +20,10 @@ declare module 'axios' {
   }
 }
 
-/** The one HTTP client of the UI. Relative `/api` URLs: Vite, the local gateway or Istio route them. */
+/**
+ * The UI's HTTP client: every request goes through it, so the pin gate and the headers apply to all. Relative
+ * `/api` URLs: Vite, the local gateway or Istio route them.
+ */
 export const apiClient = axios.create({
   baseURL: '/api',
   // Generous: fault-injected delays must show as "slow", not as errors.

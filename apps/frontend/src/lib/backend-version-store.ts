@@ -1,6 +1,9 @@
 import type { ServedBy } from '../types/api';
 import { createStore, useStore } from './create-store';
 
+// Shared, not in features/backend-version: use-api-query reports the main content into it, the api-client learns
+// catalogues into it, and two features (the badge, premium routing) read it; lib/ never imports a feature.
+
 /**
  * The version behind the current page's MAIN content (home feed, grid, detail): what the header badge shows.
  * Reported by the page's main query (useApiQuery with `main: true`); null on a page without one.

@@ -1,21 +1,13 @@
-import type { MeshState, TrafficCount, TrafficSnapshot } from '@movies/contracts/mesh-state';
 import { MESH_PATH } from '@movies/contracts/names';
 import { apiClient } from './api-client';
+import type { MeshStatus } from './parse-mesh-status';
 
 // GET /__mesh is the local gateway's routing state (apps/gateway). A cluster has no such endpoint: there the
 // reader resolves null and the UI says where to look instead.
 
-export type MeshWeights = MeshState['weights'];
-export type SubsetCounts = TrafficCount;
-export type MeshTraffic = TrafficSnapshot;
-export type PremiumRoute = { header: string; value: string; subset: string | null };
-export type MeshStatus = {
-  source: string | null;
-  weights: MeshWeights;
-  /** The first rule that routes on `x-user-type`, or null when premium requests just follow the weights. */
-  premiumRoute: PremiumRoute | null;
-  traffic: MeshTraffic | null;
-};
+// The types live with the parser that produces them, so this module imports it one way only (and only its types
+// eagerly: the parser itself is loaded on demand below).
+export type { MeshStatus, MeshTraffic, MeshWeights, PremiumRoute, SubsetCounts } from './parse-mesh-status';
 
 /**
  * GET /__mesh. Resolves null when there is no such endpoint (a cluster, or a static server answering with its

@@ -1,12 +1,29 @@
-import { type MeshState, meshStateSchema } from '@movies/contracts/mesh-state';
+import {
+  type MeshState,
+  meshStateSchema,
+  type TrafficCount,
+  type TrafficSnapshot,
+} from '@movies/contracts/mesh-state';
 import { PREMIUM_HEADER } from '@movies/contracts/names';
 import * as z from 'zod/mini';
-import type { MeshStatus, PremiumRoute } from './mesh-status';
+
+export type MeshWeights = MeshState['weights'];
+export type SubsetCounts = TrafficCount;
+export type MeshTraffic = TrafficSnapshot;
+export type PremiumRoute = { header: string; value: string; subset: string | null };
+/** What the UI knows of the local gateway's routing state (GET /__mesh, read by ./mesh-status.ts). */
+export type MeshStatus = {
+  source: string | null;
+  weights: MeshWeights;
+  /** The first rule that routes on `x-user-type`, or null when premium requests just follow the weights. */
+  premiumRoute: PremiumRoute | null;
+  traffic: MeshTraffic | null;
+};
 
 /**
- * The fields of the gateway's state (the one schema, @movies/contracts) the UI reads. Only weights are required:
- * without counters the traffic panel counts its own requests, without the routing table premium routing is judged
- * by the answers.
+ * The fields of the gateway's state (@movies/contracts' schema, the gateway's own) the UI reads. Only weights are
+ * required: without counters the traffic panel counts its own requests, without the routing table premium routing
+ * is judged by the answers.
  */
 const { shape } = meshStateSchema;
 const meshViewSchema = z.object({

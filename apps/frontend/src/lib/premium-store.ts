@@ -1,5 +1,7 @@
 import { createStore, useStore } from './create-store';
 
+// Shared, not in features/premium-user: the api-client sends the premium header from it, the visitor pin's gate
+// re-opens when it changes and every query refetches on it (use-api-query); lib/ never imports a feature.
 // Persisted so a reload (the way to watch routing alternate) keeps the chosen user type.
 const storageKey = 'movies.premium-user';
 

@@ -2,6 +2,10 @@ import { VISITOR_COOKIE } from '@movies/contracts/names';
 import { createStore, useStore } from './create-store';
 import { premiumStore } from './premium-store';
 
+// Shared, not in features/visitor: the api-client holds requests at the pin gate below and reads the pin on every
+// answer, and the query states and the version badge show it; lib/ never imports a feature. The visitor feature
+// keeps only its UI and the "New visitor" draw.
+
 /**
  * The visitor's pin: the `movie-version` cookie the mesh sets on the first answer of a visit
  * (k8s/components/sticky-sessions). While it is set, every /api/ request of this browser goes to that version

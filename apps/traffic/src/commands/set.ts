@@ -2,10 +2,10 @@
 import { TOKEN_VARIABLE } from '@movies/contracts/gateway-access';
 import { validateWeights, WeightsError } from '@movies/mesh';
 import { type Invocation, UsageError, type WeightChange } from '../args.js';
+import { exitCodes } from '../exit-codes.js';
 import { fetchMeshState, putMesh } from '../mesh-view.js';
 import { colourFor, palette, weightBars } from '../render.js';
 import type { Target } from '../target.js';
-import { exitCodes } from './test.js';
 
 /** Checks weights before anything is sent: whole numbers 0–100 summing to 100 (the mesh module's rule). */
 export function checkChange(change: WeightChange): void {

@@ -3,13 +3,12 @@ import { performance } from 'node:perf_hooks';
 import { progressBar } from '@movies/cli-kit';
 import type { TestReport } from '@movies/contracts/traffic-report';
 import { chiSquareGoodnessOfFit, percentile, wilsonInterval } from '@movies/mesh';
+import { exitCodes } from '../exit-codes.js';
 import { runLoad, Tally } from '../load.js';
 import { type ConfiguredView, requestInfo } from '../mesh-view.js';
 import { orderedVersions, palette, pct, splitBars, table, weightPct } from '../render.js';
 import { describeOrigin } from '../target.js';
 import { printReport, requesterFor, round, runMeta, type TestInvocation } from './common.js';
-
-export const exitCodes = { ok: 0, splitMismatch: 1, errors: 2, usage: 64 } as const;
 
 /** The report's one schema is @movies/contracts' (canary.sh reads it through the ops helper). */
 export type { TestReport };

@@ -5,19 +5,14 @@
  * answers came from more than one version — 0 while no weight is 0.
  */
 import { performance } from 'node:perf_hooks';
-import {
-  CookieJar,
-  chiSquareGoodnessOfFit,
-  type SplitVerdict,
-  STICKY_COOKIE,
-  summarizeVisits,
-} from '@movies/mesh';
+import { VISITOR_COOKIE } from '@movies/contracts/names';
+import { CookieJar, chiSquareGoodnessOfFit, type SplitVerdict, summarizeVisits } from '@movies/mesh';
+import { exitCodes } from '../exit-codes.js';
 import { type Outcome, type Requester, Tally } from '../load.js';
 import { type ConfiguredView, requestInfo } from '../mesh-view.js';
 import { orderedVersions, palette, pct, splitBars, table, weightPct } from '../render.js';
 import { describeOrigin } from '../target.js';
 import { printReport, requesterFor, round, runMeta, type TestInvocation } from './common.js';
-import { exitCodes } from './test.js';
 
 export interface VisitorsReport {
   target: string;
@@ -66,7 +61,7 @@ async function visit(
     if (outcome.kind !== 'network-error') jar.store(outcome.setCookie);
     if (outcome.kind === 'version') versions.push(outcome.version);
   }
-  return { versions, pinned: jar.get(STICKY_COOKIE) !== undefined };
+  return { versions, pinned: jar.get(VISITOR_COOKIE) !== undefined };
 }
 
 export function buildVisitorsReport(
@@ -95,7 +90,7 @@ export function buildVisitorsReport(
     ...rest,
     visitors: visits.length,
     requests: tally.total,
-    cookie: STICKY_COOKIE,
+    cookie: VISITOR_COOKIE,
     visitorsByVersion,
     observedSplit,
     configured: configured ?? null,

@@ -72,7 +72,7 @@ export function parseJson<T = Record<string, unknown>>(result: CliResult): T {
 }
 
 /**
- * A `test --json` report, held to the one schema canary.sh reads it by (@movies/contracts): it must parse, and
+ * A `test --json` report, held to the schema canary.sh reads it by (@movies/contracts): it must parse, and
  * parsing must drop nothing.
  */
 export function parseTestReport(result: CliResult): TestReport {

@@ -1,9 +1,9 @@
 import { findObject, renderedObjects } from '@movies/mesh/testing';
 import { describe, expect, it } from 'vitest';
-import { crdValidator, describeSchemaErrors, strictCrdSchema } from '../src/crd-schemas.js';
+import { describeSchemaErrors, schemaValidator, strictSchema } from '../src/schemas.js';
 
 function errorsOf(apiVersion: string, kind: string, object: unknown): string[] {
-  const validate = crdValidator(apiVersion, kind);
+  const validate = schemaValidator(apiVersion, kind);
   if (!validate) throw new Error(`no validator for ${kind}`);
   return validate(object) ? [] : describeSchemaErrors(validate.errors ?? []);
 }
@@ -58,7 +58,7 @@ describe('strict Istio and Gateway API schemas', () => {
   });
 
   it('close every object schema (additionalProperties: false)', () => {
-    const schema = JSON.stringify(strictCrdSchema('networking.istio.io/v1', 'VirtualService'));
+    const schema = JSON.stringify(strictSchema('networking.istio.io/v1', 'VirtualService'));
     expect(schema).toContain('"additionalProperties":false');
   });
 });
