@@ -5,7 +5,8 @@
  * last, with exit code 1.
  */
 import { isListening } from '@movies/cli-kit';
-import { type DevConfig, DevConfigError, loadDevConfig, type PortVariable } from './config.js';
+import { AppError } from '@movies/contracts/errors';
+import { type DevConfig, loadDevConfig, type PortVariable } from './config.js';
 import { backendSources, stackStages } from './parts.js';
 import { Stack } from './stack.js';
 
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
   try {
     config = loadDevConfig();
   } catch (error) {
-    if (error instanceof DevConfigError) fail(error.message);
+    if (error instanceof AppError && error.code === 'CONFIG_INVALID') fail(error.message);
     throw error;
   }
   await assertPortsFree(config.ports);

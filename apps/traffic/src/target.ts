@@ -1,26 +1,20 @@
 /**
  * Where the traffic goes: --url, else $GATEWAY_URL, else the cluster's istio-ingressgateway found the way the
  * original demo did (LoadBalancer IP, then hostname, then a NodePort on a node's InternalIP), else the local
- * gateway of `pnpm dev` on localhost:$GATEWAY_PORT (8080 unless set, as for `pnpm dev`). Environment is
- * validated up front with zod so a typo is a clear usage error.
+ * gateway of `pnpm dev` on localhost:$GATEWAY_PORT (8080 unless set, as for `pnpm dev`). The environment is
+ * validated up front, GATEWAY_PORT and GATEWAY_TOKEN by the rules every app shares (@movies/contracts/env).
  */
 import { isRunnable, run } from '@movies/cli-kit';
+import { parseEnv, pickShared, refuseAnyPort, variable } from '@movies/contracts/env';
 import { TOKEN_VARIABLE } from '@movies/contracts/gateway-access';
 import { findKubectl } from '@movies/mesh';
 import { z } from 'zod';
 import { UsageError } from './args.js';
 
-const envSchema = z.object({
-  GATEWAY_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
-  GATEWAY_PORT: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z
-      .string()
-      .regex(/^\d{1,5}$/, 'GATEWAY_PORT must be the port `pnpm dev` was started with, such as 8080')
-      .default('8080'),
-  ),
-  NAMESPACE: z.preprocess(
-    (v) => (v === '' ? undefined : v),
+const envShape = {
+  GATEWAY_URL: variable(z.string().optional()),
+  ...pickShared('GATEWAY_PORT', TOKEN_VARIABLE),
+  NAMESPACE: variable(
     z
       .string()
       .regex(
@@ -29,10 +23,8 @@ const envSchema = z.object({
       )
       .default('movies'),
   ),
-  KUBECTL: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
-  // Sent only with PUT /__mesh (`set`): a gateway bound beyond loopback needs it (apps/gateway, Security).
-  [TOKEN_VARIABLE]: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
-});
+  KUBECTL: variable(z.string().optional()),
+};
 
 export interface TrafficEnv {
   gatewayUrl: string | undefined;
@@ -45,17 +37,20 @@ export interface TrafficEnv {
   gatewayToken: string | undefined;
 }
 
+/** Throws a CONFIG_INVALID AppError naming the bad variables. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): TrafficEnv {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  }
+  const values = parseEnv(envShape, env, { what: 'invalid environment' });
+  refuseAnyPort(
+    { GATEWAY_PORT: values.GATEWAY_PORT },
+    'the traffic CLI needs the port `pnpm dev` printed (or GATEWAY_URL)',
+  );
   return {
-    gatewayUrl: parsed.data.GATEWAY_URL,
-    localGatewayUrl: `http://localhost:${parsed.data.GATEWAY_PORT}`,
-    namespace: parsed.data.NAMESPACE,
-    kubectl: findKubectl({ ...env, KUBECTL: parsed.data.KUBECTL }),
-    gatewayToken: parsed.data[TOKEN_VARIABLE],
+    gatewayUrl: values.GATEWAY_URL,
+    localGatewayUrl: `http://localhost:${values.GATEWAY_PORT}`,
+    namespace: values.NAMESPACE,
+    kubectl: findKubectl({ ...env, KUBECTL: values.KUBECTL }),
+    // Sent only with PUT /__mesh (`set`): a gateway bound beyond loopback needs it (apps/gateway, Security).
+    gatewayToken: values[TOKEN_VARIABLE],
   };
 }
 
