@@ -12,7 +12,8 @@ import { checkChange, runSet } from './commands/set.js';
 import { runTest } from './commands/test.js';
 import { runVisitors } from './commands/visitors.js';
 import { exitCodes } from './exit-codes.js';
-import { readConfiguredView, TargetError } from './mesh-view.js';
+import { TargetError } from './gateway-client.js';
+import { readConfiguredView } from './mesh-view.js';
 import { readEnv, resolveTarget, type Target } from './target.js';
 
 async function dispatch(invocation: Exclude<Invocation, { command: 'help' }>): Promise<number> {

@@ -6,10 +6,11 @@
  */
 import { isRunnable, run } from '@movies/cli-kit';
 import { parseEnv, pickShared, refuseAnyPort, variable } from '@movies/contracts/env';
+import { UsageError } from '@movies/contracts/errors';
 import { TOKEN_VARIABLE } from '@movies/contracts/gateway-access';
 import { findKubectl } from '@movies/mesh';
 import { z } from 'zod';
-import { UsageError } from './args.js';
+import { fetchMeshState, TargetError } from './gateway-client.js';
 
 const envShape = {
   GATEWAY_URL: variable(z.string().optional()),
@@ -197,4 +198,49 @@ export function describeOrigin(origin: TargetOrigin): string {
     case 'default':
       return 'default target';
   }
+}
+
+export type TargetMode = 'local' | 'cluster';
+
+/**
+ * Local or cluster: a target is the local gateway when GET /__mesh answers with the gateway's state
+ * (fetchMeshState); anything else — an ingress gateway, a LoadBalancer, nothing at all — is a cluster, read with
+ * kubectl. readConfiguredView (the CLI) and chooseTarget (canary.sh, through the ops helper) both decide by it.
+ */
+export async function isLocalGateway(url: string): Promise<boolean> {
+  return (await fetchMeshState(url).catch(() => undefined)) !== undefined;
+}
+
+export interface TargetChoice {
+  mode: TargetMode;
+  /** Where the load goes; undefined in a cluster when none was given (the CLI finds the ingress gateway). */
+  url: string | undefined;
+  /** Why, when the mode was detected rather than given: "the gateway at … answers GET /__mesh". */
+  detected?: string;
+}
+
+/**
+ * canary.sh's target: --url, else $GATEWAY_URL, else the local gateway of `pnpm dev`; a mode given (--local,
+ * --cluster) is kept, else detected by isLocalGateway. A local gateway that does not answer is refused (69).
+ */
+export async function chooseTarget(
+  given: { url?: string | undefined; mode?: TargetMode | undefined },
+  env: TrafficEnv,
+): Promise<TargetChoice> {
+  const named = given.url ?? env.gatewayUrl;
+  const url =
+    named === undefined ? undefined : normalizeUrl(named, given.url === undefined ? 'GATEWAY_URL' : '--url');
+  if (given.mode === 'cluster') return { mode: 'cluster', url };
+  const probed = url ?? env.localGatewayUrl;
+  const local = await isLocalGateway(probed);
+  if (given.mode === 'local') {
+    if (!local)
+      throw new TargetError(
+        `the local gateway at ${probed} does not answer GET /__mesh. Start it with 'pnpm dev', or pass --url.`,
+      );
+    return { mode: 'local', url: probed };
+  }
+  const answers = local ? 'answers' : 'does not answer';
+  const detected = `the gateway at ${probed} ${answers} GET /__mesh`;
+  return local ? { mode: 'local', url: probed, detected } : { mode: 'cluster', url, detected };
 }
