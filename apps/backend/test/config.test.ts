@@ -84,7 +84,7 @@ describe('loadConfig', () => {
     expect(message).not.toContain('short secret');
   });
 
-  it('names every bad variable on the one line', () => {
+  it('names every bad variable on one line', () => {
     const message = configError({ PORT: 'x', LOG_LEVEL: 'y' });
     expect(message).toMatch(/PORT.*; LOG_LEVEL/);
   });
