@@ -200,7 +200,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   let metricsServer: MetricsServer | undefined;
   try {
     if (options.metrics)
-      metricsServer = await startMetricsServer(metrics, options.metrics.port, options.metrics.host ?? '127.0.0.1');
+      metricsServer = await startMetricsServer(
+        metrics,
+        options.metrics.port,
+        options.metrics.host ?? '127.0.0.1',
+      );
   } catch (error) {
     server.close();
     await pools.close();

@@ -46,7 +46,8 @@ type Labels = Record<IstioLabel, string>;
 
 /** Envoy's default histogram buckets, which Istio's stats use for durations (ms) and sizes (bytes) alike. */
 export const ISTIO_BUCKETS = [
-  0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000,
+  0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000,
+  3600000,
 ];
 
 /** The application namespace of k8s/base, and the cluster name Istio reports without multi-cluster. */
@@ -154,14 +155,20 @@ export class IstioMetrics {
     this.responseBytes.observe(labels, record.responseBytes);
   }
 
-  private labels(record: RequestRecord, reporter: 'source' | 'destination', overlay: string | undefined): Labels {
+  private labels(
+    record: RequestRecord,
+    reporter: 'source' | 'destination',
+    overlay: string | undefined,
+  ): Labels {
     const mtls = overlay === 'mtls-strict';
     const ingress = ingressOf(overlay);
     return {
       reporter,
       source_workload: ingress.workload,
       source_workload_namespace: ingress.namespace,
-      source_principal: mtls ? `spiffe://cluster.local/ns/${ingress.namespace}/sa/${ingress.account}` : UNKNOWN,
+      source_principal: mtls
+        ? `spiffe://cluster.local/ns/${ingress.namespace}/sa/${ingress.account}`
+        : UNKNOWN,
       source_app: ingress.workload,
       source_version: UNKNOWN,
       source_canonical_service: ingress.workload,

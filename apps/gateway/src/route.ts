@@ -27,8 +27,6 @@ import { hasBody, readBody, sendText } from './http-io.js';
 import { mirror } from './mirror.js';
 import { failureAnswers, failureFlags, type Outcome } from './outcomes.js';
 import type { UpstreamPools } from './pools.js';
-import { isIdempotent, retryPolicyOf } from './retry-policy.js';
-import type { RoutingTable } from './routing-table.js';
 import {
   countResponseBytes,
   emitWhenDone,
@@ -36,6 +34,8 @@ import {
   type RequestRecord,
   startRecord,
 } from './request-record.js';
+import { isIdempotent, retryPolicyOf } from './retry-policy.js';
+import type { RoutingTable } from './routing-table.js';
 import { UNROUTED } from './traffic-counters.js';
 import { type UpstreamMap, upstreamFor } from './upstreams.js';
 

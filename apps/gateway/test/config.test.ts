@@ -64,7 +64,10 @@ describe('loadConfig', () => {
   it.each([
     [{ TRAFFIC: '../base' }, 'TRAFFIC must name an overlay under k8s/overlays'],
     [{ GATEWAY_PORT: '-1' }, 'GATEWAY_PORT must be a port number from 0 to 65535 (got "-1")'],
-    [{ GATEWAY_METRICS_PORT: '70000' }, 'GATEWAY_METRICS_PORT must be a port number from 0 to 65535 (got "70000")'],
+    [
+      { GATEWAY_METRICS_PORT: '70000' },
+      'GATEWAY_METRICS_PORT must be a port number from 0 to 65535 (got "70000")',
+    ],
     [{ ACCESS_LOG: 'maybe' }, 'ACCESS_LOG must be on or off (got "maybe")'],
     [
       { GATEWAY_ALLOWED_HOSTS: 'mybox.lan,http://evil.example,*' },
