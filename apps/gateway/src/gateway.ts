@@ -28,6 +28,7 @@ import { emitWhenDone, fanOut, startRecord } from './request-record.js';
 import { type RouteContext, routeRequest } from './route.js';
 import {
   createRoutingTable,
+  destinationsOf,
   OverlayLoader,
   type RoutingTable,
   tableFromOverlay,
@@ -137,11 +138,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         upstreams,
       )
     : await tableFromOverlay(options.overlay ?? '80-20', upstreams, loader);
-  const tables = tableSwitcher(initial, (previous, table) =>
+  const metrics = new IstioMetrics(() => ({ overlay: tables.current().overlay }));
+  const expectTable = (table: RoutingTable) =>
+    metrics.expect(destinationsOf(table.virtualServices), table.overlay);
+  expectTable(initial);
+  const tables = tableSwitcher(initial, (previous, table) => {
+    expectTable(table);
     log?.(
       `${new Date().toISOString()} routing ${previous.source} -> ${table.source}: /api/ split ${describeSplit(table)}`,
-    ),
-  );
+    );
+  });
   const stateOf = (table: RoutingTable) => toState(table, upstreams, traffic);
   const state = () => stateOf(tables.current());
   const admin: MeshAdmin = {
@@ -151,7 +157,6 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       tables.switchTo((current) => tableWithWeights(current, weights, upstreams)).then(stateOf),
   };
   const pools = new UpstreamPools();
-  const metrics = new IstioMetrics(() => ({ overlay: tables.current().overlay }));
   const records = fanOut(traffic.records, log && accessLogRecords(log), metrics.records);
   const context: RouteContext = {
     table: tables.current,
