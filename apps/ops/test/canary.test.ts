@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { METRICS_PATH } from '@movies/gateway';
 import { type LocalStack, startLocalStack } from '@movies/gateway/testing';
 import { findPrometheus, type RunningPrometheus, startPrometheus, toolGate, waitFor } from '@movies/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -32,7 +33,7 @@ async function prometheusFor(stack: LocalStack): Promise<RunningPrometheus> {
       {
         job: 'gateway',
         targets: [new URL(stack.gateway.metricsUrl as string).host],
-        metricsPath: '/stats/prometheus',
+        metricsPath: METRICS_PATH,
       },
     ],
   });

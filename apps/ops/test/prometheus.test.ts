@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import { meshStateSchema, type TrafficCount } from '@movies/contracts/mesh-state';
 import { MESH_PATH } from '@movies/contracts/names';
-import { accessLogPattern } from '@movies/gateway';
+import { accessLogPattern, ISTIO_BUCKETS, METRICS_PATH } from '@movies/gateway';
 import { type LocalStack, startLocalStack } from '@movies/gateway/testing';
 import { chiSquareGoodnessOfFit, seededRandom } from '@movies/mesh';
 import { findPrometheus, type RunningPrometheus, startPrometheus, toolGate, waitFor } from '@movies/testkit';
@@ -29,10 +29,6 @@ const gate = toolGate(
 const FAULT_ERROR_RATE = 0.2;
 const NAMESPACE = 'movies';
 const ALPHA = 0.001;
-const ISTIO_BUCKETS = [
-  0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000,
-  3600000,
-];
 
 let stack: LocalStack;
 let prometheus: RunningPrometheus;
@@ -125,7 +121,7 @@ describe.runIf(gate.run)('the shipped PromQL against a real Prometheus', () => {
         {
           job: 'gateway',
           targets: [hostPort(stack.gateway.metricsUrl as string)],
-          metricsPath: '/stats/prometheus',
+          metricsPath: METRICS_PATH,
         },
         { job: 'movie-backend', targets: [hostPort(stack.backends.v1.url), hostPort(stack.backends.v2.url)] },
       ],
