@@ -2,7 +2,7 @@
  * `pnpm dev`'s Prometheus part: the committed apps/dev/prometheus/prometheus.yml with its ${...} ports filled in
  * from DevConfig, written into a temporary folder that also holds the data and is removed when dev exits.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prometheusArgs } from '@movies/cli-kit';
@@ -28,8 +28,41 @@ export interface PrometheusPart {
   cleanup(): void;
 }
 
+const DIR_PREFIX = 'movies-dev-prometheus-';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the folders of earlier runs whose `pnpm dev` is gone: one killed with SIGKILL could not remove its own.
+ * Each folder names its owner in owner.pid.
+ */
+export function removeStaleFolders(base = tmpdir()): void {
+  for (const name of readdirSync(base)) {
+    if (!name.startsWith(DIR_PREFIX)) continue;
+    const dir = join(base, name);
+    let owner = Number.NaN;
+    try {
+      owner = Number(readFileSync(join(dir, 'owner.pid'), 'utf8'));
+    } catch {
+      // No owner file: a folder being created right now, or not ours to judge.
+      continue;
+    }
+    if (Number.isInteger(owner) && owner > 0 && !isAlive(owner))
+      rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export function prometheusPart(config: DevConfig, binary: string, env: NodeJS.ProcessEnv): PrometheusPart {
-  const dir = mkdtempSync(join(tmpdir(), 'movies-dev-prometheus-'));
+  removeStaleFolders();
+  const dir = mkdtempSync(join(tmpdir(), DIR_PREFIX));
+  writeFileSync(join(dir, 'owner.pid'), String(process.pid));
   const configFile = join(dir, 'prometheus.yml');
   writeFileSync(configFile, renderPrometheusConfig(readFileSync(prometheusTemplate, 'utf8'), config.ports));
   const port = config.ports.PROMETHEUS_PORT;

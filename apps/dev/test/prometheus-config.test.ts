@@ -1,7 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDevConfig } from '../src/config.js';
-import { prometheusTemplate, renderPrometheusConfig, splitGraphUrl } from '../src/prometheus.js';
+import {
+  prometheusTemplate,
+  removeStaleFolders,
+  renderPrometheusConfig,
+  splitGraphUrl,
+} from '../src/prometheus.js';
 
 describe("pnpm dev's Prometheus", () => {
   it('fills the committed config with the ports of the environment', () => {
@@ -43,5 +51,30 @@ describe("pnpm dev's Prometheus", () => {
     expect(url.searchParams.get('g0.expr')).toContain(
       'sum by (destination_version) (rate(istio_requests_total{',
     );
+  });
+});
+
+describe('the temporary folders of pnpm dev’s Prometheus', () => {
+  it('removes those whose pnpm dev is gone and keeps a live one’s and any without an owner', () => {
+    const base = mkdtempSync(join(tmpdir(), 'stale-test-'));
+    // A process that has exited: its pid names no process now.
+    const gone = spawnSync(process.execPath, [
+      '-e',
+      'process.stdout.write(String(process.pid))',
+    ]).stdout.toString();
+    const stale = join(base, 'movies-dev-prometheus-stale');
+    const live = join(base, 'movies-dev-prometheus-live');
+    const ownerless = join(base, 'movies-dev-prometheus-new');
+    for (const dir of [stale, live, ownerless]) mkdirSync(dir);
+    writeFileSync(join(stale, 'owner.pid'), gone);
+    writeFileSync(join(live, 'owner.pid'), String(process.pid));
+    try {
+      removeStaleFolders(base);
+      expect(existsSync(stale)).toBe(false);
+      expect(existsSync(live)).toBe(true);
+      expect(existsSync(ownerless)).toBe(true);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 });
