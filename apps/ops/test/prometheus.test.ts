@@ -6,7 +6,7 @@
  *     counters (χ², α = 0.001); the success-rate panel shows v2's injected errors; the ingress panel shows the
  *     fault-injection overlay's aborts as response_flags="FI";
  *   - canary.sh's two queries and Flagger's built-in request-success-rate and request-duration give the gateway's
- *     own success rate, and a p99 the gateway's access log bounds;
+ *     own success rate, and a p99 the gateway's access log bounds, as the traffic CLI's p99 bounds the gateway's;
  *   - a wrong label or a broken expression fails the same checks.
  */
 import { join } from 'node:path';
@@ -246,7 +246,22 @@ describe.runIf(gate.run)('the shipped PromQL against a real Prometheus', () => {
     const bound = ISTIO_BUCKETS.find((le) => le >= slowest) ?? Number.POSITIVE_INFINITY;
     expect(canaryP99).toBeGreaterThan(0);
     expect(canaryP99).toBeLessThanOrEqual(bound);
+
+    // The traffic CLI's p99 (nearest rank over its answers, every one of them in the window) times each request
+    // from outside the gateway, so it bounds the ingress gateway's own p99 of the same requests: the histogram's
+    // quantile cannot pass the bucket that holds the CLI's p99 (plus its rounding to 2 decimals).
+    const bucketAbove = (ms: number) => ISTIO_BUCKETS.find((le) => le >= ms) ?? Number.POSITIVE_INFINITY;
+    const ingressP99 = await scalar(
+      `histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{reporter="source"}[${window}])))`,
+      lastScrape,
+    );
     expect(cliP99).not.toBeNull();
+    // The premise: the window holds exactly the CLI's requests.
+    expect(
+      await scalar(`sum(increase(istio_requests_total{reporter="source"}[${window}]))`, lastScrape),
+    ).toBeCloseTo(600, 6);
+    expect(ingressP99).toBeGreaterThan(0);
+    expect(ingressP99).toBeLessThanOrEqual(bucketAbove((cliP99 as number) + 0.005));
   });
 
   it('fails a canary query with a wrong label or a broken expression', async () => {
