@@ -136,6 +136,29 @@ describe('Istio standard metrics on the metrics port', () => {
     expect(sum(after, 'istio_response_bytes_sum', { reporter: 'source' })).toBeGreaterThan(0);
   });
 
+  it('measures request bodies, sent with a length or chunked, and response bodies as the client gets them', async () => {
+    const before = await scrape();
+    const fixed = await fetch(`${stack.gatewayUrl}/api/`, { method: 'POST', body: 'twelve bytes' });
+    const fixedBody = Buffer.from(await fixed.arrayBuffer());
+    const chunked = await fetch(`${stack.gatewayUrl}/api/`, {
+      method: 'POST',
+      body: new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('seven b'));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    const chunkedBody = Buffer.from(await chunked.arrayBuffer());
+    const after = await scrape();
+    const grew = (name: string) =>
+      sum(after, name, { reporter: 'source' }) - sum(before, name, { reporter: 'source' });
+    expect(grew('istio_request_bytes_count')).toBe(2);
+    expect(grew('istio_request_bytes_sum')).toBe(12 + 7);
+    expect(grew('istio_response_bytes_sum')).toBe(fixedBody.length + chunkedBody.length);
+  });
+
   it('reports fault aborts (FI) and no healthy upstream (UH) as the gateway only, like the access log', async () => {
     await stack.gateway.useOverlay('fault-injection');
     const before = await scrape();
