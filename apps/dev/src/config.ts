@@ -1,4 +1,5 @@
 /** `pnpm dev`'s environment, validated before anything starts: one line names every bad variable. */
+import { findPrometheus } from '@movies/cli-kit';
 import { z } from 'zod';
 
 const port = (name: string, fallback: number) =>
@@ -22,6 +23,8 @@ const envSchema = z.object({
   BACKEND_V1_PORT: port('BACKEND_V1_PORT', 8001),
   BACKEND_V2_PORT: port('BACKEND_V2_PORT', 8002),
   VITE_PORT: port('VITE_PORT', 5173),
+  GATEWAY_METRICS_PORT: port('GATEWAY_METRICS_PORT', 15090),
+  PROMETHEUS_PORT: port('PROMETHEUS_PORT', 9090),
 });
 
 export type PortVariable = keyof z.infer<typeof envSchema>;
@@ -30,6 +33,8 @@ export interface DevConfig {
   ports: Record<PortVariable, number>;
   /** The backends' log level: LOG_LEVEL when set, else warn, so the dev log is the gateway's access log. */
   backendLogLevel: string;
+  /** The Prometheus binary ($PROMETHEUS_BIN, else the PATH); undefined runs the stack without Prometheus. */
+  prometheusBin: string | undefined;
 }
 
 export class DevConfigError extends Error {
@@ -55,5 +60,8 @@ export function loadDevConfig(env: NodeJS.ProcessEnv = process.env): DevConfig {
       throw new DevConfigError(`${name} and ${other} are both ${value}: each part needs its own port`);
     seen.set(value, name);
   }
-  return { ports, backendLogLevel: env.LOG_LEVEL?.trim() || 'warn' };
+  const prometheusBin = findPrometheus(env);
+  if (env.PROMETHEUS_BIN?.trim() && !prometheusBin)
+    throw new DevConfigError(`PROMETHEUS_BIN names no file (got ${JSON.stringify(env.PROMETHEUS_BIN)})`);
+  return { ports, backendLogLevel: env.LOG_LEVEL?.trim() || 'warn', prometheusBin };
 }

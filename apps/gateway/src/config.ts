@@ -17,6 +17,8 @@ export interface GatewayConfig {
   allowedHosts: AllowedHosts;
   /** GATEWAY_TOKEN (./admin-auth.ts). */
   token: string | undefined;
+  /** GATEWAY_METRICS_PORT and GATEWAY_METRICS_HOST: where Istio's metrics are served (./metrics-server.ts). */
+  metrics: { port: number; host: string };
 }
 
 export class ConfigError extends AppError {
@@ -30,6 +32,26 @@ export class ConfigError extends AppError {
 const unsetIfBlank = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
+const portSchema = (name: string, fallback: number) =>
+  z.preprocess(
+    unsetIfBlank,
+    z
+      .string()
+      .regex(/^\d{1,5}$/, `${name} must be a port number from 0 to 65535`)
+      .transform(Number)
+      .pipe(z.number().max(65535, `${name} must be a port number from 0 to 65535`))
+      .default(fallback),
+  );
+
+const hostSchema = (name: string) =>
+  z.preprocess(
+    unsetIfBlank,
+    z
+      .string()
+      .regex(/^[\w.:-]+$/, `${name} must be an address or host name such as 127.0.0.1 or 0.0.0.0`)
+      .default('127.0.0.1'),
+  );
+
 function envSchema(overlays: readonly string[]) {
   return z.object({
     TRAFFIC: z.preprocess(
@@ -41,22 +63,11 @@ function envSchema(overlays: readonly string[]) {
         })
         .default('80-20'),
     ),
-    GATEWAY_PORT: z.preprocess(
-      unsetIfBlank,
-      z
-        .string()
-        .regex(/^\d{1,5}$/, 'GATEWAY_PORT must be a port number from 0 to 65535')
-        .transform(Number)
-        .pipe(z.number().max(65535, 'GATEWAY_PORT must be a port number from 0 to 65535'))
-        .default(8080),
-    ),
-    GATEWAY_HOST: z.preprocess(
-      unsetIfBlank,
-      z
-        .string()
-        .regex(/^[\w.:-]+$/, 'GATEWAY_HOST must be an address or host name such as 127.0.0.1 or 0.0.0.0')
-        .default('127.0.0.1'),
-    ),
+    GATEWAY_PORT: portSchema('GATEWAY_PORT', 8080),
+    GATEWAY_HOST: hostSchema('GATEWAY_HOST'),
+    // Envoy's own Prometheus port (15090); loopback unless asked, as metrics are for the person at the machine.
+    GATEWAY_METRICS_PORT: portSchema('GATEWAY_METRICS_PORT', 15090),
+    GATEWAY_METRICS_HOST: hostSchema('GATEWAY_METRICS_HOST'),
     ACCESS_LOG: z.preprocess(
       unsetIfBlank,
       z
@@ -128,5 +139,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     upstreams,
     allowedHosts: allowedHostsFrom(values),
     token: typeof values.GATEWAY_TOKEN === 'string' ? values.GATEWAY_TOKEN : undefined,
+    metrics: { port: values.GATEWAY_METRICS_PORT, host: values.GATEWAY_METRICS_HOST },
   };
 }
