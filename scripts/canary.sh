@@ -61,8 +61,9 @@ Options:
   --cluster                shift the cluster's VirtualService (scripts/shift-traffic.sh)
                            (default: local when the gateway answers GET /__mesh, else cluster)
   --url URL                gateway the load goes to (default \$GATEWAY_URL; locally http://localhost:\$GATEWAY_PORT, 8080 unless set)
-  --prometheus-url URL     judge from Prometheus (default \$PROMETHEUS_URL, else a port-forward to
-                           svc/prometheus in istio-system when it exists)
+  --prometheus-url URL     judge from Prometheus (default \$PROMETHEUS_URL; else locally pnpm dev's own at
+                           localhost:\$PROMETHEUS_PORT (9090), on a cluster a port-forward to svc/prometheus in
+                           istio-system), when it answers
   --no-prometheus          judge from the traffic CLI's own measurements only
   --json FILE              also write the verdict to FILE as JSON (see below), whatever the outcome
   -h, --help               this help
@@ -71,10 +72,12 @@ Sticky sessions: every weight change keeps the movie-version pin rules in line w
 loses its pin rule), so a rollback moves visitors pinned to v2 back to v1 on their next request. The load the
 script sends carries no cookie, so each check measures the per-request split.
 
-Judging: in a cluster with Prometheus, the canary's own metrics — istio_requests_total (non-5xx share) and
-istio_request_duration_milliseconds_bucket (p99) of workload movie-backend-v2, reporter=destination. Otherwise
-the traffic CLI's measurement of the requests it sent (scripts/test-traffic.sh test N --json): success rate and
-p99 over all answers, the experience of users at that step.
+Judging: with Prometheus, the canary's own metrics — istio_requests_total (non-5xx share) and
+istio_request_duration_milliseconds_bucket (p99) of workload movie-backend-v2, reporter=destination — by the same
+PromQL on a cluster and locally (the local gateway reports Istio's metrics; pnpm dev's Prometheus scrapes them).
+The window is at least a minute on a cluster, the check's own duration plus 5 s locally. Without Prometheus, or
+while it has no data for v2 yet (said so on stderr), the traffic CLI's measurement of the requests it sent
+(scripts/test-traffic.sh test N --json): success rate and p99 over all answers, the experience of users then.
 
 Verdict file (--json): {"verdict", "exitCode", "summary", "settings", "steps", "finalWeights"}. verdict names the
 exit code: promoted (0), rolled-back (1), unreachable (69), interrupted (130), failed (anything else); summary is
@@ -82,7 +85,7 @@ the report's outcome line; steps holds one entry per check: {check, step, weight
 successRate, p99Ms, source (cli|prometheus), result (pass|fail), reason}; finalWeights is the split the script
 left in force ({v1, v2}, null when it changed nothing). A usage error (64) writes no file.
 
-Environment: NAMESPACE (default movies), KUBECTL, GATEWAY_URL, PROMETHEUS_URL, GATEWAY_TOKEN (the admin token
+Environment: NAMESPACE (default movies), KUBECTL, GATEWAY_URL, PROMETHEUS_URL, PROMETHEUS_PORT, GATEWAY_TOKEN (the admin token
 a local gateway bound beyond loopback prints at start-up; --local sends it with each weight change).
 Exit codes: 0 promoted (0-100), 1 rolled back (100-0), 64 usage, 69 target unreachable or refusing the change,
 130 interrupted (rolled back).
@@ -195,8 +198,11 @@ set_weights() {
 
 # ---- measurements ------------------------------------------------------------------------------------------
 start_prometheus() {
-  [[ "${USE_PROMETHEUS}" != no && "${TARGET}" == cluster ]] || return 0
-  if [[ -z "${PROMETHEUS}" ]]; then
+  [[ "${USE_PROMETHEUS}" != no ]] || return 0
+  if [[ "${TARGET}" == local ]]; then
+    # pnpm dev's own Prometheus (apps/dev), unless PROMETHEUS_URL or --prometheus-url names another.
+    [[ -n "${PROMETHEUS}" ]] || PROMETHEUS="http://localhost:${PROMETHEUS_PORT:-9090}"
+  elif [[ -z "${PROMETHEUS}" ]]; then
     if kube_in istio-system get service prometheus -o name >/dev/null 2>&1; then
       local log="${WORK_DIR}/port-forward.log" port="" tries
       kube_in istio-system port-forward service/prometheus :9090 >"${log}" 2>&1 &
@@ -219,7 +225,7 @@ start_prometheus() {
   if [[ "${USE_PROMETHEUS}" == yes ]]; then
     die "Prometheus at ${PROMETHEUS:-<none>} does not answer /-/ready" "${EXIT_UNAVAILABLE}"
   fi
-  log::info "no Prometheus reachable (set PROMETHEUS_URL to use one): judging from the traffic CLI's measurements"
+  log::info "no Prometheus reachable at ${PROMETHEUS:-<none>} (set PROMETHEUS_URL to use one): judging from the traffic CLI's measurements"
   PROMETHEUS=""
 }
 
@@ -237,6 +243,33 @@ prometheus_metrics() {
   success="$(prometheus_scalar "100 * sum(rate(istio_requests_total{${selector},response_code!~\"5..\"}[${window}])) / sum(rate(istio_requests_total{${selector}}[${window}]))")" || return 1
   p99="$(prometheus_scalar "histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{${selector}}[${window}])))")" || return 1
   echo "${success} ${p99}"
+}
+
+# local_metrics STARTED LOAD_END: prometheus_metrics for a local check, once Prometheus has scraped the gateway
+# after the load ended (every series of a scrape shares its time) and has data; polls for at most ~10 s, so a
+# first check waits for the second sample rate() needs. Fails when no data comes.
+local_metrics() {
+  local started="$1" load_end="$2" newest tries
+  for tries in {1..50}; do
+    newest="$(prometheus_scalar 'max(timestamp(istio_requests_total{reporter="destination"}))')" &&
+      awk -v t="${newest}" -v s="${load_end}" 'BEGIN { exit !(t + 0 > s + 0) }' &&
+      prometheus_metrics "$(judge_window "${started}")" && return 0
+    sleep 0.2
+  done
+  : "${tries}"
+  return 1
+}
+
+# judge_window STARTED: the rate window of a check. On a cluster, at least a minute (Prometheus there scrapes every
+# 15-30 s); locally (1 s scrapes) the check's own duration plus a few scrapes, so a short --interval is judged on
+# its own load.
+judge_window() {
+  local started="$1"
+  if [[ "${TARGET}" == local ]]; then
+    echo "$((SECONDS - started + 5))"
+  else
+    echo "$((INTERVAL > 60 ? INTERVAL : 60))"
+  fi
 }
 
 # generate_load: runs the traffic CLI once; prints its JSON report (it exits 1/2 on a split mismatch or errors,
@@ -302,6 +335,8 @@ judge_check() {
   local step="$1" check="$2" started=${SECONDS}
   local report requests v2share success p99 source="cli" verdict reason=""
   report="$(generate_load)"
+  local load_end
+  load_end="$(date +%s.%N)"
   local remaining=$((INTERVAL - (SECONDS - started)))
   ((remaining > 0)) && sleep "${remaining}"
 
@@ -312,7 +347,12 @@ judge_check() {
   fi
   if [[ -n "${PROMETHEUS}" ]]; then
     local metrics
-    if metrics="$(prometheus_metrics "$((INTERVAL > 60 ? INTERVAL : 60))")"; then
+    if [[ "${TARGET}" == local ]]; then
+      metrics="$(local_metrics "${started}" "${load_end}")" || metrics=""
+    else
+      metrics="$(prometheus_metrics "$(judge_window "${started}")")" || metrics=""
+    fi
+    if [[ -n "${metrics}" ]]; then
       read -r success p99 <<<"${metrics}"
       source="prometheus"
     else

@@ -17,6 +17,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type JsonSchema, strictCrdSchema } from '../src/strict-crd-schema.js';
 
 const PACKAGES = {
   core: 'kubernetes-models@4.5.1',
@@ -25,8 +26,6 @@ const PACKAGES = {
   generator: 'ts-json-schema-generator@2.9.0',
   typescript: 'typescript@5.9.3',
 };
-
-type JsonSchema = { [key: string]: unknown };
 
 interface Model {
   /** apiVersion/kind we write in the manifests. */
@@ -84,38 +83,6 @@ const MODELS: readonly Model[] = [
   })),
 ];
 
-const OBJECT_META_SCHEMA: JsonSchema = {
-  type: 'object',
-  required: ['name'],
-  additionalProperties: false,
-  properties: {
-    name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253 },
-    namespace: { type: 'string' },
-    labels: { type: 'object', additionalProperties: { type: 'string' } },
-    annotations: { type: 'object', additionalProperties: { type: 'string' } },
-  },
-};
-
-/** Deep copy with `additionalProperties: false` on every schema that lists properties. */
-function forbidUnknownFields(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(forbidUnknownFields);
-  if (schema === null || typeof schema !== 'object') return schema;
-  const source = schema as JsonSchema;
-  const copy: JsonSchema = {};
-  for (const [key, value] of Object.entries(source)) {
-    // `properties` maps names to schemas: recurse into the values, never treat the names as keywords.
-    copy[key] =
-      key === 'properties' && value && typeof value === 'object'
-        ? Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, forbidUnknownFields(sub)]))
-        : forbidUnknownFields(value);
-  }
-  const preservesUnknown = source['x-kubernetes-preserve-unknown-fields'] === true;
-  if (source.properties && source.additionalProperties === undefined && !preservesUnknown) {
-    copy.additionalProperties = false;
-  }
-  return copy;
-}
-
 /** The CRD schema a model module registers, captured by swapping @kubernetes-models/validate's `register`. */
 function captureCrdSchema(requireFrom: NodeJS.Require, packageName: string, model: Model): JsonSchema {
   const modulePath = `${packageName}/${model.module}`;
@@ -131,17 +98,6 @@ function captureCrdSchema(requireFrom: NodeJS.Require, packageName: string, mode
   const schema = id ? captured.get(id) : undefined;
   if (!schema) throw new Error(`no schema registered by ${modulePath}`);
   return schema;
-}
-
-function strictCrdSchema(schema: JsonSchema, model: Model): JsonSchema {
-  const strict = forbidUnknownFields(schema) as JsonSchema;
-  const properties = { ...(strict.properties as JsonSchema) };
-  properties.apiVersion = { type: 'string', enum: [model.apiVersion] };
-  properties.kind = { type: 'string', enum: [model.kind] };
-  properties.metadata = OBJECT_META_SCHEMA;
-  // Read-only server-side fields never belong in a manifest.
-  delete properties.status;
-  return { ...strict, properties, required: ['apiVersion', 'kind', 'metadata'] };
 }
 
 interface Probe {
@@ -331,7 +287,9 @@ async function main(): Promise<void> {
     for (const model of MODELS) {
       const name = NAMES[model.from as keyof typeof NAMES];
       const source = `${name}@${versionOf(requireFrom, name)} ${model.module}`;
-      const schema = core.get(model) ?? strictCrdSchema(captureCrdSchema(requireFrom, name, model), model);
+      const schema =
+        core.get(model) ??
+        strictCrdSchema(captureCrdSchema(requireFrom, name, model), model.apiVersion, model.kind);
       const file = join(out, model.apiVersion, `${model.kind}.json`);
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(

@@ -17,7 +17,8 @@ import {
 } from '@movies/mesh/manifests';
 import { checkSchema } from './check-schema.js';
 import type { Finding } from './findings.js';
-import { describeFlaggerErrors, FLAGGER_GROUP, flaggerValidator } from './flagger-schema.js';
+import { FLAGGER_GROUP, flaggerValidator } from './flagger-schema.js';
+import { describeSchemaErrors } from './schemas.js';
 
 /** Every Flagger check id, with what it guards. */
 export const FLAGGER_CHECKS: Record<string, string> = {
@@ -83,7 +84,7 @@ function schemaFindings(objects: readonly Manifest[]): Finding[] {
       ? [`no ${apiVersion} ${kind} in Flagger's CRDs (k8s/progressive-delivery/upstream)`]
       : validate(object)
         ? []
-        : describeFlaggerErrors(validate.errors ?? []).map(
+        : describeSchemaErrors(validate.errors ?? []).map(
             (line) => `does not match Flagger's ${apiVersion} ${kind} schema: ${line}`,
           );
     return problems.map((message) => ({

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { k8sDir } from '@movies/mesh';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
+import { type JsonSchema, strictCrdSchema } from './strict-crd-schema.js';
 
 /**
  * Strict validators for Flagger's kinds, built from the CRD file committed unchanged with Flagger's release
@@ -10,8 +11,6 @@ import { parseAllDocuments } from 'yaml';
  * openAPIV3Schema is what the API server prunes by, so an unknown field there is silently dropped on a cluster:
  * here every object schema that lists its properties gets `additionalProperties: false`, making it an error.
  */
-
-type JsonSchema = { [key: string]: unknown };
 
 export const FLAGGER_GROUP = 'flagger.app';
 
@@ -30,39 +29,6 @@ export function flaggerVersion(): string {
 export function flaggerUpstreamDir(version = flaggerVersion()): string {
   return join(k8sDir, 'progressive-delivery', 'upstream', `flagger-${version}`);
 }
-
-/** Deep copy with `additionalProperties: false` on every object schema that lists properties. */
-function forbidUnknownFields(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(forbidUnknownFields);
-  if (schema === null || typeof schema !== 'object') return schema;
-  const source = schema as JsonSchema;
-  const copy: JsonSchema = {};
-  for (const [key, value] of Object.entries(source)) {
-    // `properties` maps field names to schemas: recurse into the values only.
-    copy[key] =
-      key === 'properties' && value && typeof value === 'object'
-        ? Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, forbidUnknownFields(sub)]))
-        : forbidUnknownFields(value);
-  }
-  const preserves = source['x-kubernetes-preserve-unknown-fields'] === true;
-  if (source.properties && source.additionalProperties === undefined && !preserves) {
-    copy.additionalProperties = false;
-  }
-  return copy;
-}
-
-/** metadata is the API server's, not the CRD's: only what a manifest may set. */
-const OBJECT_META_SCHEMA: JsonSchema = {
-  type: 'object',
-  required: ['name'],
-  additionalProperties: false,
-  properties: {
-    name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253 },
-    namespace: { type: 'string' },
-    labels: { type: 'object', additionalProperties: { type: 'string' } },
-    annotations: { type: 'object', additionalProperties: { type: 'string' } },
-  },
-};
 
 interface CrdDocument {
   kind?: string;
@@ -86,13 +52,9 @@ function compileValidators(): Map<string, ValidateFunction> {
       const schema = version.schema?.openAPIV3Schema;
       if (!(schema && version.served)) continue;
       const apiVersion = `${crd.spec?.group}/${version.name}`;
-      const strict = forbidUnknownFields(schema) as JsonSchema;
-      const properties = { ...(strict.properties as JsonSchema) };
-      properties.apiVersion = { type: 'string', enum: [apiVersion] };
-      properties.metadata = OBJECT_META_SCHEMA;
-      delete properties.status;
-      const full = { ...strict, properties, required: ['apiVersion', 'kind', 'metadata', 'spec'] };
-      compiled.set(`${apiVersion}/${crd.spec?.names?.kind}`, ajv.compile(full));
+      const kind = crd.spec?.names?.kind ?? '';
+      const full = strictCrdSchema(schema, apiVersion, kind, ['apiVersion', 'kind', 'metadata', 'spec']);
+      compiled.set(`${apiVersion}/${kind}`, ajv.compile(full));
     }
   }
   if (compiled.size === 0) throw new Error(`${file} holds no CustomResourceDefinition schema`);
@@ -103,22 +65,4 @@ function compileValidators(): Map<string, ValidateFunction> {
 export function flaggerValidator(apiVersion: string, kind: string): ValidateFunction | undefined {
   validators ??= compileValidators();
   return validators.get(`${apiVersion}/${kind}`);
-}
-
-/** One readable line per ajv error, e.g. `/spec/service/trafficPolicy/connectionPool: unknown field "tcp"`. */
-export function describeFlaggerErrors(errors: readonly ErrorObject[]): string[] {
-  const lines = errors
-    .filter((error) => error.keyword !== 'oneOf' && error.keyword !== 'anyOf' && error.keyword !== 'not')
-    .map((error) => {
-      const where = error.instancePath || '/';
-      if (error.keyword === 'additionalProperties') {
-        return `${where}: unknown field "${String(error.params.additionalProperty)}"`;
-      }
-      if (error.keyword === 'enum') {
-        const allowed = (error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ');
-        return `${where}: must be one of ${allowed}`;
-      }
-      return `${where}: ${error.message ?? error.keyword}`;
-    });
-  return [...new Set(lines)];
 }

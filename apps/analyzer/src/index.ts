@@ -122,3 +122,4 @@ export async function analyzeOverlay(overlay: string, options: RenderOptions = {
   }
   return { overlay, objects, splitFrom: expected?.via, findings };
 }
+export { dashboardQueries } from './check-observability.js';

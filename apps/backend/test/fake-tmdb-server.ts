@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { TmdbFacts } from '../src/catalogue/facts.js';
 
 export const FAKE_V3_KEY = '0123456789abcdef0123456789abcdef';
@@ -158,4 +159,29 @@ export async function startFakeTmdb(): Promise<FakeTmdb> {
       server.close(() => resolve());
     });
   return fake;
+}
+
+/**
+ * One fake TMDB for a test file or describe block: started before its tests, closed after them, and reset to its
+ * defaults (ok, 45 results, no recorded requests, synthetic films) before each test. Read it through the getter.
+ */
+export function useFakeTmdb(): () => FakeTmdb {
+  let fake: FakeTmdb | undefined;
+  beforeAll(async () => {
+    fake = await startFakeTmdb();
+  });
+  afterAll(async () => {
+    await fake?.close();
+  });
+  beforeEach(() => {
+    if (!fake) return;
+    fake.mode = 'ok';
+    fake.totalResults = 45;
+    fake.requests.length = 0;
+    fake.films = null;
+  });
+  return () => {
+    if (!fake) throw new Error('the fake TMDB is used outside a test');
+    return fake;
+  };
 }

@@ -19,11 +19,11 @@ import {
   VERSION_HEADER,
 } from '@movies/contracts';
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { searchKey } from '../src/catalogue/catalogue.js';
 import { loadCatalogue } from '../src/catalogue/load.js';
 import type { CatalogueFile } from '../src/catalogue/schema.js';
-import { type FakeTmdb, startFakeTmdb } from './fake-tmdb-server.js';
+import { useFakeTmdb } from './fake-tmdb-server.js';
 import { BACKEND_ROOT, testApp, tmdbAppOn } from './helpers.js';
 
 type App = Parameters<typeof request>[0];
@@ -379,27 +379,16 @@ describe('the original API’s errors: { detail } on its paths only', () => {
 });
 
 describe('the original API in TMDB mode: from TMDB, as our own paths', () => {
-  let fake: FakeTmdb;
-  beforeAll(async () => {
-    fake = await startFakeTmdb();
-  });
-  afterAll(async () => {
-    await fake.close();
-  });
-  beforeEach(() => {
-    fake.mode = 'ok';
-    fake.totalResults = 45;
-    fake.requests.length = 0;
-  });
+  const fake = useFakeTmdb();
 
   it('each path asks TMDB and answers its films, marked tmdb', async () => {
-    const { app, catalogue } = tmdbAppOn(fake.url);
+    const { app, catalogue } = tmdbAppOn(fake().url);
 
     const page = await expectAnswer(app, '/movies/genre/18?page=2', originalMoviePageSchema);
     expect(page.headers[DATA_SOURCE_HEADER]).toBe('tmdb');
     expect(page.body).toMatchObject({ page: 2, total_results: 45, total_pages: 3 });
     expect(page.body.results).toHaveLength(20);
-    const discover = fake.requests.find((call) => call.path === '/discover/movie');
+    const discover = fake().requests.find((call) => call.path === '/discover/movie');
     expect(discover?.query.get('with_genres')).toBe('18');
     expect(discover?.query.get('sort_by')).toBe('popularity.desc');
     expect(discover?.query.get('with_original_language')).toBe('hi');
@@ -421,30 +410,34 @@ describe('the original API in TMDB mode: from TMDB, as our own paths', () => {
     const search = await expectAnswer(app, '/movies/search?query=love&page=1', originalMoviePageSchema);
     expect(search.headers[DATA_SOURCE_HEADER]).toBe('tmdb');
     expect(search.body.total_results).toBe(45);
-    expect(fake.requests.find((call) => call.path === '/search/movie')?.query.get('query')).toBe('love');
+    expect(
+      fake()
+        .requests.find((call) => call.path === '/search/movie')
+        ?.query.get('query'),
+    ).toBe('love');
 
     const detail = await expectAnswer(app, '/movie/4242', originalMovieDetailSchema);
     expect(detail.headers[DATA_SOURCE_HEADER]).toBe('tmdb');
     expect(detail.body).toMatchObject({ id: 4242, genre_ids: [18], genres: [{ id: 18, name: 'Drama' }] });
-    expect(fake.requests.some((call) => call.path === '/movie/4242')).toBe(true);
+    expect(fake().requests.some((call) => call.path === '/movie/4242')).toBe(true);
 
     await expectDetail(app, '/movie/900001', 404, /Movie with ID 900001 not found/);
   });
 
   it('a genre TMDB has no films for is a 404; an unknown genre is one without asking TMDB', async () => {
-    fake.totalResults = 0;
-    const { app } = tmdbAppOn(fake.url);
+    fake().totalResults = 0;
+    const { app } = tmdbAppOn(fake().url);
     await expectDetail(app, '/movies/genre/18', 404, /No movies found for genre ID 18/);
-    const asked = fake.requests.length;
+    const asked = fake().requests.length;
     await expectDetail(app, '/movies/genre/12345', 404);
-    expect(fake.requests.length).toBe(asked);
+    expect(fake().requests.length).toBe(asked);
     const none = await expectAnswer(app, '/movies/all-genres', originalAllGenresAnswerSchema);
     expect(none.body).toEqual({ genres: [] });
   });
 
   it('TMDB down: the same shapes from the bundled catalogue, marked bundled', async () => {
-    fake.mode = 'server_error';
-    const { app, warnings } = tmdbAppOn(fake.url);
+    fake().mode = 'server_error';
+    const { app, warnings } = tmdbAppOn(fake().url);
     for (const [url, schema] of [
       ['/movies/genre/18', originalMoviePageSchema],
       ['/movies/all-genres', originalAllGenresAnswerSchema],

@@ -1,33 +1,15 @@
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadFacts } from '../src/catalogue/facts.js';
 import { loadCatalogue } from '../src/catalogue/load.js';
 import { isV4Token } from '../src/tmdb/tmdb-client.js';
-import {
-  FAKE_V3_KEY,
-  FAKE_V4_TOKEN,
-  type FakeTmdb,
-  type FakeTmdbMode,
-  startFakeTmdb,
-} from './fake-tmdb-server.js';
+import { FAKE_V3_KEY, FAKE_V4_TOKEN, type FakeTmdbMode, useFakeTmdb } from './fake-tmdb-server.js';
 import { fixtureCatalogue, type TmdbAppOptions, tmdbAppOn } from './helpers.js';
 
-let fake: FakeTmdb;
-beforeAll(async () => {
-  fake = await startFakeTmdb();
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  fake.mode = 'ok';
-  fake.totalResults = 45;
-  fake.requests.length = 0;
-  fake.films = null;
-});
+const fake = useFakeTmdb();
 
 /** The app in TMDB mode against the fake TMDB server. */
-const tmdbApp = (options: TmdbAppOptions = {}) => tmdbAppOn(fake.url, options);
+const tmdbApp = (options: TmdbAppOptions = {}) => tmdbAppOn(fake().url, options);
 
 describe('TMDB mode, TMDB healthy', () => {
   it('lists Hindi-language movies live for v1', async () => {
@@ -40,7 +22,7 @@ describe('TMDB mode, TMDB healthy', () => {
       original_language: 'hi',
     });
     expect(res.headers['x-data-source']).toBe('tmdb');
-    const call = fake.requests[0];
+    const call = fake().requests[0];
     expect(call?.path).toBe('/discover/movie');
     expect(call?.query.get('with_original_language')).toBe('hi');
     expect(call?.query.get('sort_by')).toBe('popularity.desc');
@@ -53,7 +35,7 @@ describe('TMDB mode, TMDB healthy', () => {
     const { app } = tmdbApp({ catalogue: fixtureCatalogue('hollywood'), serviceVersion: 'v2' });
     const res = await request(app).get('/movies?genre=80&sort=rating').expect(200);
     expect(res.body.results[0].original_language).toBe('en');
-    const call = fake.requests[0];
+    const call = fake().requests[0];
     expect(call?.query.get('with_original_language')).toBe('en');
     expect(call?.query.get('with_origin_country')).toBe('US');
     expect(call?.query.get('with_genres')).toBe('80');
@@ -67,7 +49,11 @@ describe('TMDB mode, TMDB healthy', () => {
       Array.from({ length: 15 }, (_, i) => 1015 + i),
     );
     expect(res.body).toMatchObject({ page: 2, total_pages: 3, total_results: 45 });
-    expect(fake.requests.map((call) => call.query.get('page')).sort()).toEqual(['1', '2']);
+    expect(
+      fake()
+        .requests.map((call) => call.query.get('page'))
+        .sort(),
+    ).toEqual(['1', '2']);
     const all = await request(app).get('/movies?per_page=100').expect(200);
     expect(all.body.results).toHaveLength(45);
   });
@@ -75,8 +61,8 @@ describe('TMDB mode, TMDB healthy', () => {
   it('searches with /search/movie', async () => {
     const { app } = tmdbApp();
     await request(app).get('/movies?q=sholay').expect(200);
-    expect(fake.requests[0]?.path).toBe('/search/movie');
-    expect(fake.requests[0]?.query.get('query')).toBe('sholay');
+    expect(fake().requests[0]?.path).toBe('/search/movie');
+    expect(fake().requests[0]?.query.get('query')).toBe('sholay');
   });
 
   it('serves detail live and 404s for a movie TMDB and the bundle both lack', async () => {
@@ -110,7 +96,7 @@ describe('TMDB mode, TMDB healthy', () => {
       b3: '80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1',
     };
     await request(app).get('/movies/77').set(trace).expect(200);
-    expect(fake.requests[0]?.headers).toMatchObject(trace);
+    expect(fake().requests[0]?.headers).toMatchObject(trace);
   });
 });
 
@@ -119,7 +105,7 @@ describe('TMDB mode with the real TMDB ids of the bundled catalogues', () => {
     'the detail of every bundled %s id is the same film, live from TMDB',
     async (name) => {
       const catalogue = loadCatalogue(`${name}-data`);
-      fake.films = loadFacts(name);
+      fake().films = loadFacts(name);
       const { app } = tmdbApp({ catalogue, serviceVersion: name === 'bollywood' ? 'v1' : 'v2' });
       const wrong: string[] = [];
       for (const bundled of catalogue.sorted(undefined, 'title')) {
@@ -130,12 +116,12 @@ describe('TMDB mode with the real TMDB ids of the bundled catalogues', () => {
         }
       }
       expect(wrong).toEqual([]);
-      expect(fake.requests.filter((call) => call.path.startsWith('/movie/'))).toHaveLength(catalogue.size);
+      expect(fake().requests.filter((call) => call.path.startsWith('/movie/'))).toHaveLength(catalogue.size);
     },
   );
 
   it('a wrong id shows another film, or none: the test above would catch it', async () => {
-    fake.films = loadFacts('bollywood');
+    fake().films = loadFacts('bollywood');
     const { app } = tmdbApp({ catalogue: loadCatalogue('bollywood-data') });
     // The old catalogue filed Mr. India under 21524; TMDB's Mr. India is 41903.
     const res = await request(app).get('/movies/21524').expect(404);
@@ -154,16 +140,16 @@ describe('TMDB credentials', () => {
   it('sends a v3 key as api_key and no Authorization header', async () => {
     const { app } = tmdbApp({ apiKey: FAKE_V3_KEY });
     await request(app).get('/movies').expect(200);
-    expect(fake.requests[0]?.query.get('api_key')).toBe(FAKE_V3_KEY);
-    expect(fake.requests[0]?.headers.authorization).toBeUndefined();
+    expect(fake().requests[0]?.query.get('api_key')).toBe(FAKE_V3_KEY);
+    expect(fake().requests[0]?.headers.authorization).toBeUndefined();
   });
 
   it('sends a v4 token as a bearer token and no api_key', async () => {
     const { app } = tmdbApp({ apiKey: FAKE_V4_TOKEN });
     const res = await request(app).get('/movies').expect(200);
     expect(res.body.source).toBe('tmdb');
-    expect(fake.requests[0]?.headers.authorization).toBe(`Bearer ${FAKE_V4_TOKEN}`);
-    expect(fake.requests[0]?.query.has('api_key')).toBe(false);
+    expect(fake().requests[0]?.headers.authorization).toBe(`Bearer ${FAKE_V4_TOKEN}`);
+    expect(fake().requests[0]?.query.has('api_key')).toBe(false);
   });
 
   it('a wrong key is a 401 from TMDB, so the bundled catalogue answers', async () => {
@@ -185,7 +171,7 @@ describe('TMDB failures fall back to the bundled catalogue', () => {
     ['wrong_shape', 'bad_response'],
   ])('%s → source "bundled", one warning for the streak', async (mode, kind) => {
     const { app, warnings, log } = tmdbApp();
-    fake.mode = mode;
+    fake().mode = mode;
     const list = await request(app).get('/movies?per_page=3').expect(200);
     expect(list.body).toMatchObject({ source: 'bundled', total_results: 6 });
     expect(list.body.results[0].id).toBe(20453);
@@ -207,19 +193,19 @@ describe('TMDB failures fall back to the bundled catalogue', () => {
 
   it('logs one warning per failure streak and recovers', async () => {
     const { app, warnings, log } = tmdbApp();
-    fake.mode = 'server_error';
+    fake().mode = 'server_error';
     for (let i = 0; i < 3; i++)
       await request(app)
         .get(`/movies?page=${i + 1}&per_page=1`)
         .expect(200);
     expect(warnings()).toHaveLength(1);
 
-    fake.mode = 'ok';
+    fake().mode = 'ok';
     const recovered = await request(app).get('/movies').expect(200);
     expect(recovered.body.source).toBe('tmdb');
     expect(log.lines().some((line) => line.msg === 'TMDB reachable again; serving live data')).toBe(true);
 
-    fake.mode = 'rate_limited';
+    fake().mode = 'rate_limited';
     await request(app).get('/movies?page=2').expect(200);
     await request(app).get('/movies?page=3').expect(200);
     expect(warnings()).toHaveLength(2);
@@ -230,7 +216,7 @@ describe('TMDB failures fall back to the bundled catalogue', () => {
     const { app, log } = tmdbApp({ apiKey: FAKE_V4_TOKEN });
     log.logger.level = 'trace';
     await request(app).get('/movies').set('authorization', `Bearer ${FAKE_V4_TOKEN}`).expect(200);
-    fake.mode = 'unauthorized';
+    fake().mode = 'unauthorized';
     const res = await request(app).get('/movies?page=2').expect(200);
     expect(log.raw()).not.toContain(FAKE_V4_TOKEN);
     expect(res.text).not.toContain(FAKE_V4_TOKEN);
@@ -244,41 +230,41 @@ describe('TMDB cache (LRU + TTL)', () => {
     await request(app).get('/movies').expect(200);
     await request(app).get('/movies/55').expect(200);
     await request(app).get('/movies/55').expect(200);
-    expect(fake.requests).toHaveLength(2);
+    expect(fake().requests).toHaveLength(2);
   });
 
   it('serves a cached answer even while TMDB is down', async () => {
     const { app } = tmdbApp();
     await request(app).get('/movies').expect(200);
-    fake.mode = 'server_error';
+    fake().mode = 'server_error';
     const res = await request(app).get('/movies').expect(200);
     expect(res.body.source).toBe('tmdb');
   });
 
   it('does not cache failures', async () => {
     const { app } = tmdbApp();
-    fake.mode = 'server_error';
+    fake().mode = 'server_error';
     await request(app).get('/movies').expect(200);
-    fake.mode = 'ok';
+    fake().mode = 'ok';
     const res = await request(app).get('/movies').expect(200);
     expect(res.body.source).toBe('tmdb');
-    expect(fake.requests).toHaveLength(2);
+    expect(fake().requests).toHaveLength(2);
   });
 
   it('forgets entries after the TTL', async () => {
     const { app } = tmdbApp({ cacheTtlMs: 50 });
     await request(app).get('/movies').expect(200);
-    expect(fake.requests).toHaveLength(1);
+    expect(fake().requests).toHaveLength(1);
     // No fixed sleep: ask again until the answer comes from TMDB rather than the cache (after 50 ms, however
     // busy the machine). Until then every ask is a cache hit, so the count goes from 1 straight to 2.
     await vi.waitFor(
       async () => {
         await request(app).get('/movies').expect(200);
-        expect(fake.requests.length).toBeGreaterThan(1);
+        expect(fake().requests.length).toBeGreaterThan(1);
       },
       { timeout: 20_000, interval: 20 },
     );
-    expect(fake.requests).toHaveLength(2);
+    expect(fake().requests).toHaveLength(2);
   });
 
   it('evicts the least recently used entry when full', async () => {
@@ -286,8 +272,8 @@ describe('TMDB cache (LRU + TTL)', () => {
     for (const page of [1, 2, 3]) await request(app).get(`/movies?page=${page}`).expect(200);
     expect(client.cacheSize).toBe(2);
     await request(app).get('/movies?page=3').expect(200); // still cached
-    expect(fake.requests).toHaveLength(3);
+    expect(fake().requests).toHaveLength(3);
     await request(app).get('/movies?page=1').expect(200); // evicted, fetched again
-    expect(fake.requests).toHaveLength(4);
+    expect(fake().requests).toHaveLength(4);
   });
 });

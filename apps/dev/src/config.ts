@@ -1,8 +1,16 @@
 /** `pnpm dev`'s environment, validated before anything starts: one line names every bad variable. */
+import { findPrometheus } from '@movies/cli-kit';
 import { parseEnv, pickShared, refuseAnyPort } from '@movies/contracts/env';
 import { AppError } from '@movies/contracts/errors';
 
-const envShape = pickShared('GATEWAY_PORT', 'BACKEND_V1_PORT', 'BACKEND_V2_PORT', 'VITE_PORT');
+const envShape = pickShared(
+  'GATEWAY_PORT',
+  'BACKEND_V1_PORT',
+  'BACKEND_V2_PORT',
+  'VITE_PORT',
+  'GATEWAY_METRICS_PORT',
+  'PROMETHEUS_PORT',
+);
 
 export type PortVariable = keyof typeof envShape;
 
@@ -10,14 +18,11 @@ export interface DevConfig {
   ports: Record<PortVariable, number>;
   /** The backends' log level: LOG_LEVEL when set, else warn, so the dev log is the gateway's access log. */
   backendLogLevel: string;
+  /** The Prometheus binary ($PROMETHEUS_BIN, else the PATH); undefined runs the stack without Prometheus. */
+  prometheusBin: string | undefined;
 }
 
-/** Throws a CONFIG_INVALID AppError naming the bad variables. */
-export function loadDevConfig(env: NodeJS.ProcessEnv = process.env): DevConfig {
-  const ports: Record<PortVariable, number> = parseEnv(envShape, env, {
-    what: 'invalid pnpm dev configuration',
-  });
-  refuseAnyPort(ports, 'pnpm dev tells each part the others’ ports before it starts them');
+function assertDistinct(ports: Record<PortVariable, number>): void {
   const seen = new Map<number, PortVariable>();
   for (const [name, value] of Object.entries(ports) as [PortVariable, number][]) {
     const other = seen.get(value);
@@ -28,5 +33,20 @@ export function loadDevConfig(env: NodeJS.ProcessEnv = process.env): DevConfig {
       );
     seen.set(value, name);
   }
-  return { ports, backendLogLevel: env.LOG_LEVEL?.trim() || 'warn' };
+}
+
+/** Throws a CONFIG_INVALID AppError naming the bad variables. */
+export function loadDevConfig(env: NodeJS.ProcessEnv = process.env): DevConfig {
+  const ports: Record<PortVariable, number> = parseEnv(envShape, env, {
+    what: 'invalid pnpm dev configuration',
+  });
+  refuseAnyPort(ports, 'pnpm dev tells each part the others’ ports before it starts them');
+  assertDistinct(ports);
+  const prometheusBin = findPrometheus(env);
+  if (env.PROMETHEUS_BIN?.trim() && !prometheusBin)
+    throw new AppError(
+      'CONFIG_INVALID',
+      `PROMETHEUS_BIN names no file (got ${JSON.stringify(env.PROMETHEUS_BIN)})`,
+    );
+  return { ports, backendLogLevel: env.LOG_LEVEL?.trim() || 'warn', prometheusBin };
 }

@@ -4,10 +4,11 @@
  * exit 0; when a part fails to start or exits on its own, the rest are stopped and its one-line error is printed
  * last, with exit code 1.
  */
-import { isListening } from '@movies/cli-kit';
+import { isListening, PROMETHEUS_HINT } from '@movies/cli-kit';
 import { AppError } from '@movies/contracts/errors';
 import { type DevConfig, loadDevConfig, type PortVariable } from './config.js';
 import { backendSources, stackStages } from './parts.js';
+import { type PrometheusPart, prometheusPart } from './prometheus.js';
 import { Stack } from './stack.js';
 
 const write = (text: string) => process.stdout.write(text);
@@ -18,8 +19,9 @@ function fail(message: string): never {
 }
 
 /** Fails before starting anything when one of the ports is taken, naming the variable that moves it. */
-async function assertPortsFree(ports: DevConfig['ports']): Promise<void> {
+async function assertPortsFree(ports: DevConfig['ports'], withPrometheus: boolean): Promise<void> {
   for (const [variable, port] of Object.entries(ports) as [PortVariable, number][]) {
+    if (variable === 'PROMETHEUS_PORT' && !withPrometheus) continue;
     if (await isListening(port))
       fail(`port ${port} is already in use (another pnpm dev?); stop what holds it or set ${variable}`);
   }
@@ -59,10 +61,17 @@ async function main(): Promise<void> {
     if (error instanceof AppError && error.code === 'CONFIG_INVALID') fail(error.message);
     throw error;
   }
-  await assertPortsFree(config.ports);
+  await assertPortsFree(config.ports, config.prometheusBin !== undefined);
+  let prometheus: PrometheusPart | undefined;
+  if (config.prometheusBin) {
+    prometheus = prometheusPart(config, config.prometheusBin, process.env);
+    process.once('exit', () => prometheus?.cleanup());
+  } else {
+    write(`dev: no prometheus binary, running without Prometheus: ${PROMETHEUS_HINT}\n`);
+  }
 
   const stack = new Stack({
-    stages: stackStages(config),
+    stages: stackStages(config, process.env, prometheus),
     write,
     colour: process.stdout.isTTY === true && !process.env.NO_COLOR,
     restartOnChange: { dir: backendSources, parts: ['v1', 'v2'] },
@@ -74,9 +83,10 @@ async function main(): Promise<void> {
 
   const failure = await stack.run(() => {
     const { GATEWAY_PORT, BACKEND_V1_PORT, BACKEND_V2_PORT, VITE_PORT } = config.ports;
+    const metrics = prometheus ? `, Prometheus ${prometheus.url}/` : '';
     write(
       `dev: ready. Open http://localhost:${GATEWAY_PORT}/ (backends :${BACKEND_V1_PORT} :${BACKEND_V2_PORT}, ` +
-        `Vite :${VITE_PORT}). Ctrl-C stops everything.\n`,
+        `Vite :${VITE_PORT}${metrics}). Ctrl-C stops everything.\n`,
     );
   });
   if (failure) fail(failure.message);

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { MESH_PATH } from '@movies/contracts/names';
 import type { DevConfig } from './config.js';
 import type { PartSpec } from './part.js';
+import { type PrometheusPart, splitGraphUrl } from './prometheus.js';
 
 export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const appDir = (name: string) => join(repoRoot, 'apps', name);
@@ -35,9 +36,16 @@ function viteBin(): string {
   return join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
 }
 
-/** Stages: the backends and the UI first; the gateway only once they answer, so its first /api/ call works. */
-export function stackStages(config: DevConfig, env: NodeJS.ProcessEnv = process.env): PartSpec[][] {
-  const { GATEWAY_PORT, BACKEND_V1_PORT, BACKEND_V2_PORT, VITE_PORT } = config.ports;
+/**
+ * Stages: the backends and the UI first; the gateway (and Prometheus, when there is one) only once they answer, so
+ * the gateway's first /api/ call works.
+ */
+export function stackStages(
+  config: DevConfig,
+  env: NodeJS.ProcessEnv = process.env,
+  prometheus?: PrometheusPart,
+): PartSpec[][] {
+  const { GATEWAY_PORT, BACKEND_V1_PORT, BACKEND_V2_PORT, VITE_PORT, GATEWAY_METRICS_PORT } = config.ports;
   const local = (port: number) => `http://127.0.0.1:${port}`;
   const ui: PartSpec = {
     name: 'ui',
@@ -49,6 +57,8 @@ export function stackStages(config: DevConfig, env: NodeJS.ProcessEnv = process.
       API_PROXY_TARGET: local(GATEWAY_PORT),
       // Pages come through the gateway, so the hot-reload socket connects back through its port too.
       HMR_CLIENT_PORT: String(GATEWAY_PORT),
+      // The /traffic page links to Prometheus's graph of the split when Prometheus runs.
+      ...(prometheus ? { VITE_PROMETHEUS_GRAPH_URL: splitGraphUrl(prometheus.url) } : {}),
     },
     readyUrl: `${local(VITE_PORT)}/`,
   };
@@ -59,6 +69,7 @@ export function stackStages(config: DevConfig, env: NodeJS.ProcessEnv = process.
     env: {
       ...env,
       GATEWAY_PORT: String(GATEWAY_PORT),
+      GATEWAY_METRICS_PORT: String(GATEWAY_METRICS_PORT),
       MESH_UPSTREAM_V1: local(BACKEND_V1_PORT),
       MESH_UPSTREAM_V2: local(BACKEND_V2_PORT),
       MESH_UPSTREAM_FRONTEND: local(VITE_PORT),
@@ -67,6 +78,6 @@ export function stackStages(config: DevConfig, env: NodeJS.ProcessEnv = process.
   };
   return [
     [backend('v1', BACKEND_V1_PORT, config, env), backend('v2', BACKEND_V2_PORT, config, env), ui],
-    [gateway],
+    prometheus ? [gateway, prometheus.spec] : [gateway],
   ];
 }

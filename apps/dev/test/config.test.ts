@@ -8,6 +8,8 @@ describe('loadDevConfig', () => {
       BACKEND_V1_PORT: 8001,
       BACKEND_V2_PORT: 8002,
       VITE_PORT: 5173,
+      GATEWAY_METRICS_PORT: 15090,
+      PROMETHEUS_PORT: 9090,
     });
   });
 

@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { freePort, isListening, waitFor } from '@movies/testkit';
+import { findPrometheus, freePort, isListening, waitFor } from '@movies/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 
 // `pnpm dev` for real: the root script, two backends, Vite and the gateway, on free ports, stopped the ways a
@@ -18,6 +19,7 @@ interface Run {
 }
 
 const runs: Run[] = [];
+const withPrometheus = findPrometheus() !== undefined;
 const blockers: Server[] = [];
 
 /**
@@ -26,12 +28,16 @@ const blockers: Server[] = [];
  * signal can be sent to pnpm alone as `timeout` or an IDE does.
  */
 async function startDev(extraEnv: Record<string, string> = {}, { tty = false } = {}): Promise<Run> {
-  const [gateway, v1, v2, vite] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [gateway, v1, v2, vite, metrics, prometheus] = await Promise.all(
+    Array.from({ length: 6 }, () => freePort()),
+  );
   const env = {
     GATEWAY_PORT: String(gateway),
     BACKEND_V1_PORT: String(v1),
     BACKEND_V2_PORT: String(v2),
     VITE_PORT: String(vite),
+    GATEWAY_METRICS_PORT: String(metrics),
+    PROMETHEUS_PORT: String(prometheus),
     TRAFFIC: '80-20',
     ...extraEnv,
   };
@@ -54,7 +60,9 @@ async function startDev(extraEnv: Record<string, string> = {}, { tty = false } =
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('close', (code, signal) => resolve({ code, signal })),
   );
-  const run = { child, ports: [gateway, v1, v2, vite], env, output: () => output, exited };
+  // Prometheus's port is only used where the machine has Prometheus.
+  const ports = [gateway, v1, v2, vite, metrics, ...(withPrometheus ? [prometheus] : [])] as number[];
+  const run = { child, ports, env, output: () => output, exited };
   runs.push(run);
   return run;
 }
@@ -205,6 +213,44 @@ describe('pnpm dev', () => {
       `dev: port ${port} is already in use (another pnpm dev?); stop what holds it or set BACKEND_V2_PORT`,
     );
   });
+
+  it.runIf(withPrometheus)(
+    'runs Prometheus with the rest: its link printed, istio_requests_total rising as the UI is used, its data gone on exit',
+    async () => {
+      const run = await startDev();
+      await ready(run);
+      const prometheus = `http://localhost:${run.env.PROMETHEUS_PORT}`;
+      expect(run.output()).toContain(`Prometheus ${prometheus}/)`);
+      const query = async (expr: string) => {
+        const response = await fetch(`${prometheus}/api/v1/query?${new URLSearchParams({ query: expr })}`);
+        return (await response.json()) as { data: { result: Array<{ value: [number, string] }> } };
+      };
+      const requests =
+        'sum(istio_requests_total{reporter="destination",destination_service_name="movie-backend"})';
+      const seen = async () => Number((await query(requests)).data.result[0]?.value[1] ?? 0);
+      for (const round of [1, 2]) {
+        for (let i = 0; i < 5; i++)
+          await (await fetch(`http://127.0.0.1:${run.env.GATEWAY_PORT}/api/genres`)).arrayBuffer();
+        await waitFor(async () => (await seen()) >= 5 * round, `Prometheus to count ${5 * round} requests`);
+      }
+      const health = async () => {
+        const answer = (await (await fetch(`${prometheus}/api/v1/targets`)).json()) as {
+          data: { activeTargets: Array<{ health: string }> };
+        };
+        return answer.data.activeTargets.map((target) => target.health).join(' ');
+      };
+      await waitFor(async () => (await health()) === 'up up up', 'the gateway and both backends scraped');
+      const flags = (await (await fetch(`${prometheus}/api/v1/status/flags`)).json()) as {
+        data: Record<string, string>;
+      };
+      const dataDir = flags.data['storage.tsdb.path'] as string;
+      expect(existsSync(dataDir)).toBe(true);
+      run.child.kill('SIGTERM');
+      await portsFree(run);
+      await run.exited;
+      expect(existsSync(dataDir)).toBe(false);
+    },
+  );
 
   it('stops the rest and reports the part when one exits on its own', async () => {
     const run = await startDev();

@@ -9,6 +9,9 @@
  * DI delay injected, FI fault abort injected, NR no route, UH no healthy upstream, UT upstream timeout,
  * UC upstream connection terminated, URX retries exhausted, DC downstream closed first.
  */
+import { destinationKey } from '@movies/mesh';
+import type { RecordSink } from './request-record.js';
+
 export interface AccessLogEntry {
   time: Date;
   method: string;
@@ -20,6 +23,27 @@ export interface AccessLogEntry {
 }
 
 export type AccessLogSink = (line: string) => void;
+
+/**
+ * The access log's reading of a request record: the destination once the request got past the fault filter
+ * (an abort or a client gone during a delay shows "-"); mirrored copies are not logged, as Envoy logs none.
+ */
+export function accessLogRecords(sink: AccessLogSink): RecordSink {
+  return (record) => {
+    if (record.mirror) return;
+    sink(
+      formatAccessLog({
+        time: record.time,
+        method: record.method,
+        path: record.path,
+        destination: record.forwarded && record.destination ? destinationKey(record.destination) : undefined,
+        status: record.status,
+        latencyMs: record.durationMs,
+        flags: record.flags,
+      }),
+    );
+  };
+}
 
 export function formatAccessLog(entry: AccessLogEntry): string {
   const flags = entry.flags.length > 0 ? ` ${entry.flags.join(',')}` : '';

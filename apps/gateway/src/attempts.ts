@@ -4,8 +4,8 @@
  * the accepted answer through `answer` and returns how the request ended; mapping that to the gateway's own
  * answer is ./outcomes.ts.
  */
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { Writable } from 'node:stream';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { Readable, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'undici';
 import { discard } from './http-io.js';
@@ -17,7 +17,7 @@ export interface ForwardPlan {
   path: string;
   method: string;
   headers: Record<string, string | string[]>;
-  body: Buffer | IncomingMessage | undefined;
+  body: Buffer | Readable | undefined;
   policy: RetryPolicy;
   idempotent: boolean;
   /** 0 for none. */

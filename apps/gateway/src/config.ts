@@ -16,6 +16,8 @@ export interface GatewayConfig {
   allowedHosts: AllowedHosts;
   /** GATEWAY_TOKEN (./admin-auth.ts). */
   token: string | undefined;
+  /** GATEWAY_METRICS_PORT and GATEWAY_METRICS_HOST: where Istio's metrics are served (./metrics-server.ts). */
+  metrics: { port: number; host: string };
 }
 
 function envSchema(overlays: readonly string[]) {
@@ -31,6 +33,8 @@ function envSchema(overlays: readonly string[]) {
     ...pickShared(
       'GATEWAY_PORT',
       'GATEWAY_HOST',
+      'GATEWAY_METRICS_PORT',
+      'GATEWAY_METRICS_HOST',
       'MESH_UPSTREAM_V1',
       'MESH_UPSTREAM_V2',
       'MESH_UPSTREAM_FRONTEND',
@@ -79,5 +83,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     upstreams,
     allowedHosts: allowedHostsFrom(values),
     token: values[TOKEN_VARIABLE],
+    metrics: { port: values.GATEWAY_METRICS_PORT, host: values.GATEWAY_METRICS_HOST },
   };
 }

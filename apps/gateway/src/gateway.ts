@@ -6,7 +6,9 @@
  *   - route.ts: one request — match, weighted destination, fault, mirror (mirror.ts), then the attempt loop;
  *   - attempts.ts: tries, retries and timeouts, returning an outcome; outcomes.ts: outcome → status and flag;
  *   - forwarding.ts: request and response headers; mesh-admin.ts: /__mesh; upgrades.ts: websockets;
- *   - host-check.ts: the Host allow-list every request passes first; admin-auth.ts: who may change /__mesh.
+ *   - host-check.ts: the Host allow-list every request passes first; admin-auth.ts: who may change /__mesh;
+ *   - request-record.ts: one record per request, read by the access log, the traffic counters and
+ *     istio-metrics.ts (served on its own port by metrics-server.ts).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -14,15 +16,19 @@ import type { Duplex } from 'node:stream';
 import { allowedHostsFrom } from '@movies/contracts/gateway-access';
 import type { MeshState } from '@movies/contracts/mesh-state';
 import { formatSplit, listOverlays, type RenderOptions, type VirtualService } from '@movies/mesh';
-import { type AccessLogSink, stdoutSink } from './access-log.js';
+import { type AccessLogSink, accessLogRecords, stdoutSink } from './access-log.js';
 import { adminToken } from './admin-auth.js';
 import { type AllowedHosts, hostCheck, refuseHost, refuseUpgrade } from './host-check.js';
 import { sendText } from './http-io.js';
+import { IstioMetrics } from './istio-metrics.js';
 import { handleMesh, isMeshPath, type MeshAdmin, toState } from './mesh-admin.js';
+import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 import { UpstreamPools } from './pools.js';
+import { emitWhenDone, fanOut, startRecord } from './request-record.js';
 import { type RouteContext, routeRequest } from './route.js';
 import {
   createRoutingTable,
+  destinationsOf,
   OverlayLoader,
   type RoutingTable,
   tableFromOverlay,
@@ -66,6 +72,11 @@ export interface GatewayOptions {
    * any other address (see Gateway.token).
    */
   token?: string;
+  /**
+   * Serve Istio's standard metrics (GET /stats/prometheus) on this port (0: any free one) and host (default
+   * 127.0.0.1). Default: not served (the metrics are still kept, see Gateway.metricsText).
+   */
+  metrics?: { port: number; host?: string };
 }
 
 export interface Gateway {
@@ -79,6 +90,10 @@ export interface Gateway {
   close(): Promise<void>;
   /** The token PUT /__mesh needs; undefined when none is needed (loopback, no token given). */
   token: string | undefined;
+  /** The metrics endpoint's URL, when GatewayOptions.metrics asked for one. */
+  metricsUrl: string | undefined;
+  /** Istio's standard metrics as they are now, in Prometheus text format. */
+  metricsText(): Promise<string>;
 }
 
 const CLOSE_GRACE_MS = 5000;
@@ -123,11 +138,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         upstreams,
       )
     : await tableFromOverlay(options.overlay ?? '80-20', upstreams, loader);
-  const tables = tableSwitcher(initial, (previous, table) =>
+  const metrics = new IstioMetrics(() => ({ overlay: tables.current().overlay }));
+  const expectTable = (table: RoutingTable) =>
+    metrics.expect(destinationsOf(table.virtualServices), table.overlay);
+  expectTable(initial);
+  const tables = tableSwitcher(initial, (previous, table) => {
+    expectTable(table);
     log?.(
       `${new Date().toISOString()} routing ${previous.source} -> ${table.source}: /api/ split ${describeSplit(table)}`,
-    ),
-  );
+    );
+  });
   const stateOf = (table: RoutingTable) => toState(table, upstreams, traffic);
   const state = () => stateOf(tables.current());
   const admin: MeshAdmin = {
@@ -137,13 +157,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       tables.switchTo((current) => tableWithWeights(current, weights, upstreams)).then(stateOf),
   };
   const pools = new UpstreamPools();
+  const records = fanOut(traffic.records, log && accessLogRecords(log), metrics.records);
   const context: RouteContext = {
     table: tables.current,
     upstreams,
     random: options.random ?? Math.random,
     pools,
-    traffic,
-    log,
+    records,
   };
   const upgrades = new Upgrades(context);
   const host = options.host ?? '127.0.0.1';
@@ -159,8 +179,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     } else if (path.startsWith('/')) {
       routeRequest(context, req, res);
     } else {
-      traffic.record(UNROUTED, 400);
+      const record = startRecord(req);
+      record.counterKey = UNROUTED;
       sendText(res, 400, 'request target must be an absolute path');
+      emitWhenDone(res, record, records);
     }
   });
   // A malformed request never crashes the gateway: answer 400 where the socket still can, as Node would.
@@ -180,6 +202,19 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     });
   });
   const { port } = server.address() as AddressInfo;
+  let metricsServer: MetricsServer | undefined;
+  try {
+    if (options.metrics)
+      metricsServer = await startMetricsServer(
+        metrics,
+        options.metrics.port,
+        options.metrics.host ?? '127.0.0.1',
+      );
+  } catch (error) {
+    server.close();
+    await pools.close();
+    throw error;
+  }
   if (options.prerender) void loader.prerender(listOverlays());
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
@@ -193,7 +228,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       const grace = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
       await closed;
       clearTimeout(grace);
-      await pools.close();
+      await Promise.all([pools.close(), metricsServer?.close()]);
     })();
     return closing;
   };
@@ -206,5 +241,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     useWeights: admin.useWeights,
     close,
     token,
+    metricsUrl: metricsServer?.url,
+    metricsText: () => metrics.text(),
   };
 }

@@ -28,8 +28,11 @@ async function main(): Promise<void> {
     gateway = await startGateway({ ...config, prerender: true });
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === 'EADDRINUSE')
-      die(`port ${config.port} is already in use (set GATEWAY_PORT to another port)`);
+    if (code === 'EADDRINUSE') {
+      const port = (error as { port?: number }).port;
+      const variable = port === config.metrics.port ? 'GATEWAY_METRICS_PORT' : 'GATEWAY_PORT';
+      die(`port ${port ?? config.port} is already in use (set ${variable} to another port)`);
+    }
     die((error as Error).message);
   }
 
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
         .map(([key, origin]) => `${key} -> ${origin}`)
         .join(', ')}`,
       `switch live: ${traffic} set 50-50 | ${traffic} set 95 5 | curl -X PUT ${url}${MESH_PATH} --json '{"overlay":"0-100"}'`,
+      `metrics: Istio's standard metrics for Prometheus at ${gateway.metricsUrl}`,
       ...adminTokenLines(gateway.token, config.token !== undefined, config.host),
       '',
     ].join('\n'),

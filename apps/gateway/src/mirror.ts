@@ -1,6 +1,8 @@
 /** Envoy's request shadowing: a copy of the request to the rule's `mirror` destination, its answer dropped. */
+import { performance } from 'node:perf_hooks';
 import type { HttpRoute } from '@movies/mesh';
 import type { UpstreamPools } from './pools.js';
+import type { RecordSink } from './request-record.js';
 import type { RoutingTable } from './routing-table.js';
 import { type UpstreamMap, upstreamFor } from './upstreams.js';
 
@@ -19,12 +21,16 @@ export interface MirroredRequest {
   body: Buffer | undefined;
 }
 
-/** Sends the copy when the rule has a mirror with a known upstream, and counts it in the table's stats. */
+/**
+ * Sends the copy when the rule has a mirror with a known upstream, and counts it in the table's stats. Its record
+ * (mirror: true) goes to `records` once its answer is read: only the mirror's destination reports it, as in Istio.
+ */
 export function mirror(
   request: MirroredRequest,
   table: RoutingTable,
   upstreams: UpstreamMap,
   pools: UpstreamPools,
+  records?: RecordSink,
 ): void {
   const target = request.rule.mirror;
   const origin = target && upstreamFor(upstreams, target);
@@ -32,6 +38,7 @@ export function mirror(
   table.stats.mirrored++;
   const { headers } = request;
   const host = typeof headers.host === 'string' ? headers.host : '';
+  const started = performance.now();
   // Fire and forget: the copy's answer (or failure) never reaches the client, as with Envoy's shadowing.
   pools
     .for(origin)
@@ -43,6 +50,25 @@ export function mirror(
       headersTimeout: 10_000,
       bodyTimeout: 10_000,
     })
-    .then((response) => response.body.dump())
+    .then(async (response) => {
+      let responseBytes = 0;
+      for await (const chunk of response.body) responseBytes += (chunk as Buffer).length;
+      records?.({
+        time: new Date(),
+        method: request.method,
+        path: request.path,
+        started,
+        destination: target,
+        flags: [],
+        forwarded: true,
+        reachedUpstream: true,
+        upstreamStarted: started,
+        mirror: true,
+        status: response.statusCode,
+        durationMs: performance.now() - started,
+        requestBytes: request.body?.length ?? 0,
+        responseBytes,
+      });
+    })
     .catch(() => undefined);
 }

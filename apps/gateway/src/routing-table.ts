@@ -76,7 +76,7 @@ function splitSubsets(from: TableSource, upstreams: UpstreamMap): string[] {
     .map((key) => key.slice(prefix.length));
 }
 
-function destinationsOf(virtualServices: readonly VirtualService[]): Destination[] {
+export function destinationsOf(virtualServices: readonly VirtualService[]): Destination[] {
   return virtualServices.flatMap((virtualService) =>
     virtualService.spec.http.flatMap((rule) => [
       ...rule.route.map((route) => route.destination),

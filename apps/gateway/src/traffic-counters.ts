@@ -6,6 +6,7 @@
  * out. An error is an answer with status 500 or above, the gateway's own 503/504 included.
  */
 import type { TrafficCount, TrafficSnapshot } from '@movies/contracts/mesh-state';
+import type { RecordSink } from './request-record.js';
 
 export const UNROUTED = 'unrouted';
 const BUCKET_MS = 100;
@@ -36,6 +37,11 @@ export class TrafficCounters {
       map.set(key, count);
     }
   }
+
+  /** The counters' reading of a request record: the client's answers only (a mirrored copy is none). */
+  readonly records: RecordSink = (record) => {
+    if (!record.mirror && record.counterKey !== undefined) this.record(record.counterKey, record.status);
+  };
 
   snapshot(): TrafficSnapshot {
     const newest = Math.floor(this.now() / BUCKET_MS);

@@ -3,7 +3,7 @@ import { loadConfig } from '../src/config.js';
 import { resolveUpstreams, UpstreamError } from '../src/upstreams.js';
 
 describe('loadConfig', () => {
-  it('defaults to overlay 80-20 on 127.0.0.1:8080 with the access log on', () => {
+  it('defaults to overlay 80-20 on 127.0.0.1:8080 with the access log on, metrics on 127.0.0.1:15090', () => {
     expect(loadConfig({})).toEqual({
       overlay: '80-20',
       port: 8080,
@@ -12,6 +12,14 @@ describe('loadConfig', () => {
       upstreams: {},
       allowedHosts: [],
       token: undefined,
+      metrics: { port: 15090, host: '127.0.0.1' },
+    });
+  });
+
+  it('reads GATEWAY_METRICS_PORT and GATEWAY_METRICS_HOST', () => {
+    expect(loadConfig({ GATEWAY_METRICS_PORT: '0', GATEWAY_METRICS_HOST: '0.0.0.0' }).metrics).toEqual({
+      port: 0,
+      host: '0.0.0.0',
     });
   });
 
@@ -31,6 +39,7 @@ describe('loadConfig', () => {
     const config = loadConfig({
       TRAFFIC: 'header-routing',
       GATEWAY_PORT: '9090',
+      GATEWAY_METRICS_PORT: '19090',
       ACCESS_LOG: 'off',
       MESH_UPSTREAMS:
         '{"movie-backend/v1":"http://127.0.0.1:9001","movie-frontend":"http://127.0.0.1:4173/"}',
@@ -44,6 +53,7 @@ describe('loadConfig', () => {
       upstreams: { 'movie-backend/v1': 'http://10.0.0.1:8000', 'movie-frontend': 'http://127.0.0.1:4173' },
       allowedHosts: [],
       token: undefined,
+      metrics: { port: 19090, host: '127.0.0.1' },
     });
   });
 
@@ -57,6 +67,10 @@ describe('loadConfig', () => {
     // The same values, the same message in pnpm dev and the traffic CLI (@movies/contracts/env).
     [{ GATEWAY_PORT: '99999' }, 'GATEWAY_PORT must be a port number from 0 to 65535 (got "99999")'],
     [{ GATEWAY_PORT: 'abc' }, 'GATEWAY_PORT must be a port number from 0 to 65535 (got "abc")'],
+    [
+      { GATEWAY_METRICS_PORT: '70000' },
+      'GATEWAY_METRICS_PORT must be a port number from 0 to 65535 (got "70000")',
+    ],
     [{ ACCESS_LOG: 'maybe' }, 'ACCESS_LOG must be on or off (got "maybe")'],
     [
       { GATEWAY_ALLOWED_HOSTS: 'mybox.lan,http://evil.example,*' },

@@ -7,14 +7,52 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { METRICS_PATH } from '@movies/gateway';
 import { type LocalStack, startLocalStack } from '@movies/gateway/testing';
+import { findPrometheus, type RunningPrometheus, startPrometheus, toolGate, waitFor } from '@movies/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { canaryStacks, meshWeights } from './support/canary-stacks.js';
 import { command, createStandIn, deployedCluster, runScript, type StandIn } from './support/harness.js';
 
 // Short holds and few requests keep the suite quick. The p99 bound is generous because a loaded 2-core CI
 // machine can push a healthy local request past half a second; the fault under test is the error rate.
-const fastCanary = ['--interval', '0', '--requests', '100', '--max-p99-ms', '5000'];
+const quickChecks = ['--interval', '0', '--requests', '100', '--max-p99-ms', '5000'];
+// Judged by the traffic CLI alone: a Prometheus this machine runs for something else is never read.
+const fastCanary = [...quickChecks, '--no-prometheus'];
+
+const withPrometheus = toolGate(
+  'prometheus',
+  findPrometheus() !== undefined,
+  'canary.sh judged by a real Prometheus (apps/ops/test/canary.test.ts; a stand-in answers instead)',
+);
+
+/** A real Prometheus scraping the stack's gateway (its Istio metrics), every target up. */
+async function prometheusFor(stack: LocalStack): Promise<RunningPrometheus> {
+  const prometheus = await startPrometheus({
+    jobs: [
+      {
+        job: 'gateway',
+        targets: [new URL(stack.gateway.metricsUrl as string).host],
+        metricsPath: METRICS_PATH,
+      },
+    ],
+  });
+  await prometheus.waitForTargetsUp();
+  return prometheus;
+}
+
+/** Sends requests until Prometheus has v2's answers over the last minute (and its 500s, when it fails some). */
+async function warmUp(stack: LocalStack, prometheus: RunningPrometheus, failing: boolean): Promise<void> {
+  const v2 = 'istio_requests_total{reporter="destination",destination_workload="movie-backend-v2"';
+  await waitFor(async () => {
+    await Promise.all(
+      Array.from({ length: 10 }, () => fetch(`${stack.gatewayUrl}/api/`).then((r) => r.arrayBuffer())),
+    );
+    const ok = await prometheus.query(`sum(increase(${v2},response_code="200"}[1m])) > 0`);
+    const failed = await prometheus.query(`sum(increase(${v2},response_code="500"}[1m])) > 0`);
+    return ok.length > 0 && (!failing || failed.length > 0);
+  }, "Prometheus to hold v2's answers");
+}
 
 /** Names of the movie-backend rules: the sticky pin rules must follow the weights the canary sets. */
 function pinRules(rules: ReadonlyArray<{ virtualService?: string; name?: string | undefined }>): string[] {
@@ -136,18 +174,108 @@ describe('canary.sh argument checks', () => {
   });
 });
 
+describe.runIf(withPrometheus.run)('canary.sh --local judged by a real Prometheus', () => {
+  const stacks = canaryStacks({ gateway: { metrics: { port: 0 } } });
+  const prometheus: Partial<Record<keyof typeof stacks, RunningPrometheus>> = {};
+  beforeAll(async () => {
+    withPrometheus.assertAvailable();
+    [prometheus.healthy, prometheus.faulty] = await Promise.all([
+      prometheusFor(stacks.healthy),
+      prometheusFor(stacks.faulty),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([prometheus.healthy?.stop(), prometheus.faulty?.stop()]);
+  });
+
+  async function canaryVerdict(which: keyof typeof stacks, args: string[]) {
+    const dir = mkdtempSync(join(tmpdir(), 'canary-prometheus-'));
+    const file = join(dir, 'verdict.json');
+    const result = await runScript(
+      'canary.sh',
+      ['--local', '--url', stacks[which].gatewayUrl, ...quickChecks, '--json', file, ...args],
+      { env: { PROMETHEUS_URL: prometheus[which]?.url }, timeoutMs: 240_000 },
+    );
+    const verdict = JSON.parse(readFileSync(file, 'utf8'));
+    rmSync(dir, { recursive: true, force: true });
+    return { result, verdict };
+  }
+
+  it('promotes a healthy v2 with every check judged by Prometheus', async () => {
+    const { result, verdict } = await canaryVerdict('healthy', ['--steps', '10,50,100']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`judging from Prometheus at ${prometheus.healthy?.url}`);
+    expect(verdict.verdict).toBe('promoted');
+    expect(verdict.steps.map((step: { source: string }) => step.source)).toEqual([
+      'prometheus',
+      'prometheus',
+      'prometheus',
+    ]);
+    expect(verdict.steps.every((step: { successRate: number }) => step.successRate === 100)).toBe(true);
+  });
+
+  it('rolls back FAULT_ERROR_RATE=0.3 with every check judged by Prometheus', async () => {
+    const { result, verdict } = await canaryVerdict('faulty', []);
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    expect(verdict).toMatchObject({ verdict: 'rolled-back', finalWeights: { v1: 100, v2: 0 } });
+    const steps = verdict.steps as Array<{ source: string; result: string; successRate: number }>;
+    expect(steps.every((step) => step.source === 'prometheus')).toBe(true);
+    // A first step at 5 % may see no failure among its few v2 answers; the default two failed checks roll back.
+    const failed = steps.filter((step) => step.result === 'fail');
+    expect(failed).toHaveLength(2);
+    for (const step of failed) expect(step.successRate).toBeLessThan(99);
+  });
+
+  it('says so and judges from the traffic CLI when Prometheus has no data for v2', async () => {
+    // A Prometheus that scrapes nothing answers /-/ready but holds no series.
+    const empty = await startPrometheus({ jobs: [] });
+    try {
+      const result = await runScript(
+        'canary.sh',
+        ['--local', '--url', stacks.healthy.gatewayUrl, ...quickChecks, '--steps', '100'],
+        { env: { PROMETHEUS_URL: empty.url }, timeoutMs: 240_000 },
+      );
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toContain(
+        "Prometheus has no data for movie-backend-v2 yet: using the traffic CLI's measurement",
+      );
+      for (const row of reportRows(result.stdout)) expect(row).toMatch(/\scli\s+pass$/);
+    } finally {
+      await empty.stop();
+    }
+  });
+});
+
 describe('canary.sh in a cluster, judged by Prometheus', () => {
-  let stack: LocalStack;
-  let prometheus: Server;
-  let prometheusUrl: string;
+  let stacks: { healthy: LocalStack; faulty: LocalStack };
+  /** A real Prometheus per stack where one is installed, else one stand-in answering canaryMetrics. */
+  const judges: { healthy?: RunningPrometheus; faulty?: RunningPrometheus } = {};
+  let standInPrometheus: Server | undefined;
+  let standInUrl = '';
   const queries: string[] = [];
   let canaryMetrics = { successRate: 100, p99: 42 };
   let standIn: StandIn | undefined;
+  const real = withPrometheus.run;
 
   beforeAll(async () => {
     // The load still has to go somewhere: a local stack plays the ingress gateway; Prometheus does the judging.
-    stack = await startLocalStack({ overlay: '80-20' });
-    prometheus = createServer((request, response) => {
+    const [healthy, faulty] = await Promise.all([
+      startLocalStack({ overlay: '80-20', gateway: { metrics: { port: 0 } } }),
+      startLocalStack({
+        overlay: '80-20',
+        gateway: { metrics: { port: 0 } },
+        backendEnv: { v2: { FAULT_ERROR_RATE: '0.3' } },
+      }),
+    ]);
+    stacks = { healthy, faulty };
+    if (real) {
+      withPrometheus.assertAvailable();
+      [judges.healthy, judges.faulty] = await Promise.all([prometheusFor(healthy), prometheusFor(faulty)]);
+      // The cluster's window is a minute: it holds v2's answers before the first check.
+      await Promise.all([warmUp(healthy, judges.healthy, false), warmUp(faulty, judges.faulty, true)]);
+      return;
+    }
+    standInPrometheus = createServer((request, response) => {
       const url = new URL(request.url ?? '/', 'http://prometheus');
       if (url.pathname === '/-/ready') {
         response.end('Prometheus Server is Ready.\n');
@@ -164,12 +292,15 @@ describe('canary.sh in a cluster, judged by Prometheus', () => {
         }),
       );
     });
-    await new Promise<void>((resolve) => prometheus.listen(0, '127.0.0.1', resolve));
-    prometheusUrl = `http://127.0.0.1:${(prometheus.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => standInPrometheus?.listen(0, '127.0.0.1', resolve));
+    standInUrl = `http://127.0.0.1:${(standInPrometheus.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
-    await new Promise((resolve) => prometheus?.close(resolve));
-    await stack?.close();
+    await new Promise((resolve) =>
+      standInPrometheus ? standInPrometheus.close(resolve) : resolve(undefined),
+    );
+    await Promise.all([judges.healthy?.stop(), judges.faulty?.stop()]);
+    await Promise.all([stacks?.healthy.close(), stacks?.faulty.close()]);
   });
   afterEach(() => {
     standIn?.cleanup();
@@ -177,18 +308,21 @@ describe('canary.sh in a cluster, judged by Prometheus', () => {
     queries.length = 0;
   });
 
-  const clusterCanary = () => [
+  const prometheusUrl = (which: 'healthy' | 'faulty') => (real ? (judges[which]?.url as string) : standInUrl);
+  const clusterCanary = (which: 'healthy' | 'faulty') => [
     '--cluster',
     '--url',
-    stack.gatewayUrl,
+    stacks[which].gatewayUrl,
     '--prometheus-url',
-    prometheusUrl,
+    prometheusUrl(which),
     '--steps',
     '50,100',
     '--interval',
     '0',
     '--requests',
     '20',
+    '--max-p99-ms',
+    '5000',
   ];
 
   const patchedWeights = (s: StandIn) =>
@@ -200,10 +334,13 @@ describe('canary.sh in a cluster, judged by Prometheus', () => {
   it("patches the VirtualService through each step when the canary's metrics are good", async () => {
     canaryMetrics = { successRate: 100, p99: 42 };
     standIn = createStandIn(await deployedCluster('80-20'));
-    const result = await runScript('canary.sh', clusterCanary(), { env: standIn.env, timeoutMs: 240_000 });
+    const result = await runScript('canary.sh', clusterCanary('healthy'), {
+      env: standIn.env,
+      timeoutMs: 240_000,
+    });
 
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain(`✓ judging from Prometheus at ${prometheusUrl}`);
+    expect(result.stderr).toContain(`✓ judging from Prometheus at ${prometheusUrl('healthy')}`);
     expect(patchedWeights(standIn)).toEqual([
       [50, 50],
       [0, 100],
@@ -214,8 +351,13 @@ describe('canary.sh in a cluster, judged by Prometheus', () => {
     expect(pinRules(promoted.spec.http)).toEqual(['pin-v2']);
     for (const call of standIn.mutations())
       expect(command(call)).toMatch(/^patch virtualservice movie-backend --type=json/);
-    for (const row of reportRows(result.stdout))
-      expect(row).toMatch(/100\.00%\s+42\.00ms\s+prometheus\s+pass$/);
+    const rows = reportRows(result.stdout);
+    expect(rows).toHaveLength(2);
+    for (const row of rows)
+      expect(row).toMatch(
+        real ? /100\.00%\s+[\d.]+ms\s+prometheus\s+pass$/ : /100\.00%\s+42\.00ms\s+prometheus\s+pass$/,
+      );
+    if (real) return;
     expect(
       queries.some((q) => q.startsWith('100 * sum(rate(istio_requests_total{reporter="destination"')),
     ).toBe(true);
@@ -230,7 +372,7 @@ describe('canary.sh in a cluster, judged by Prometheus', () => {
   it('rolls back with a 100-0 patch when Prometheus reports the canary failing', async () => {
     canaryMetrics = { successRate: 91.5, p99: 42 };
     standIn = createStandIn(await deployedCluster('80-20'));
-    const result = await runScript('canary.sh', [...clusterCanary(), '--max-failed-checks', '1'], {
+    const result = await runScript('canary.sh', [...clusterCanary('faulty'), '--max-failed-checks', '1'], {
       env: standIn.env,
       timeoutMs: 240_000,
     });
@@ -244,7 +386,11 @@ describe('canary.sh in a cluster, judged by Prometheus', () => {
       spec: { http: Array<{ name?: string }> };
     };
     expect(pinRules(rolledBack.spec.http)).toEqual(['pin-v1']);
-    expect(result.stdout).toContain('FAIL: success rate 91.50 % < 99 %');
+    expect(result.stdout).toMatch(
+      real
+        ? /[\d.]+%\s+[\d.]+ms\s+prometheus\s+FAIL: success rate [\d.]+ % < 99 %/
+        : /FAIL: success rate 91\.50 % < 99 %/,
+    );
     expect(result.stdout).toContain(
       'ROLLED BACK to 100-0 (all traffic to v1) after 1 failed check(s); v2 reached 50 %',
     );

@@ -50,6 +50,16 @@ export function portVariable(name: string, fallback: number) {
   );
 }
 
+/** An address or host name to listen on, 127.0.0.1 unless set. */
+export function hostVariable(name: string) {
+  return variable(
+    z
+      .string()
+      .regex(/^[\w.:-]+$/, `${name} must be an address or host name such as 127.0.0.1 or 0.0.0.0`)
+      .default('127.0.0.1'),
+  );
+}
+
 /** An http(s) origin such as http://127.0.0.1:8001 (a trailing slash is dropped; paths are not allowed). */
 export const originUrlSchema = z.string().transform((value, context) => {
   let url: URL;
@@ -70,18 +80,23 @@ export const originUrlSchema = z.string().transform((value, context) => {
   return url.origin;
 });
 
-/** The `pnpm dev` layout's ports: the gateway, backend v1 and v2, the Vite dev server. */
+/**
+ * The `pnpm dev` layout's ports: the gateway, backend v1 and v2, the Vite dev server, the gateway's Istio metrics
+ * (Envoy's own Prometheus port) and the Prometheus `pnpm dev` runs.
+ */
 export const defaultPorts = {
   GATEWAY_PORT: 8080,
   BACKEND_V1_PORT: 8001,
   BACKEND_V2_PORT: 8002,
   VITE_PORT: 5173,
+  GATEWAY_METRICS_PORT: 15090,
+  PROMETHEUS_PORT: 9090,
 } as const;
 
 /**
  * The shared variables. Ports: the gateway's (the gateway listens on it, `pnpm dev` starts it there, the traffic
- * CLI dials it), the backends' and the Vite dev server's (`pnpm dev`). Upstreams: where the gateway sends each
- * subset (`pnpm dev` sets them from the ports). GATEWAY_HOST is what the gateway binds; GATEWAY_TOKEN its admin token,
+ * CLI dials it), the backends', the Vite dev server's, the gateway's metrics and Prometheus' (`pnpm dev`). Upstreams: where the gateway sends each
+ * subset (`pnpm dev` sets them from the ports). GATEWAY_HOST and GATEWAY_METRICS_HOST are what the gateway binds; GATEWAY_TOKEN its admin token,
  * which `pnpm traffic set` sends.
  */
 export const sharedEnv = {
@@ -89,12 +104,11 @@ export const sharedEnv = {
   BACKEND_V1_PORT: portVariable('BACKEND_V1_PORT', defaultPorts.BACKEND_V1_PORT),
   BACKEND_V2_PORT: portVariable('BACKEND_V2_PORT', defaultPorts.BACKEND_V2_PORT),
   VITE_PORT: portVariable('VITE_PORT', defaultPorts.VITE_PORT),
-  GATEWAY_HOST: variable(
-    z
-      .string()
-      .regex(/^[\w.:-]+$/, 'GATEWAY_HOST must be an address or host name such as 127.0.0.1 or 0.0.0.0')
-      .default('127.0.0.1'),
-  ),
+  GATEWAY_METRICS_PORT: portVariable('GATEWAY_METRICS_PORT', defaultPorts.GATEWAY_METRICS_PORT),
+  PROMETHEUS_PORT: portVariable('PROMETHEUS_PORT', defaultPorts.PROMETHEUS_PORT),
+  GATEWAY_HOST: hostVariable('GATEWAY_HOST'),
+  // Loopback unless asked, as metrics are for the person at the machine.
+  GATEWAY_METRICS_HOST: hostVariable('GATEWAY_METRICS_HOST'),
   MESH_UPSTREAM_V1: variable(originUrlSchema.optional()),
   MESH_UPSTREAM_V2: variable(originUrlSchema.optional()),
   MESH_UPSTREAM_FRONTEND: variable(originUrlSchema.optional()),

@@ -1,7 +1,7 @@
 /** The two local stacks the canary tests run against: a healthy v2, and a v2 with the backend's demo fault. */
 import { meshStateSchema } from '@movies/contracts/mesh-state';
 import { MESH_PATH } from '@movies/contracts/names';
-import { type LocalStack, startLocalStack } from '@movies/gateway/testing';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '@movies/gateway/testing';
 import { afterAll, beforeAll } from 'vitest';
 
 export interface CanaryStacks {
@@ -10,13 +10,13 @@ export interface CanaryStacks {
 }
 
 /** Starts both stacks (overlay 100-0) before the calling suite's tests and closes them after; filled in `beforeAll`. */
-export function canaryStacks(): CanaryStacks {
+export function canaryStacks(options: Pick<LocalStackOptions, 'gateway'> = {}): CanaryStacks {
   const stacks = {} as CanaryStacks;
   beforeAll(async () => {
     [stacks.healthy, stacks.faulty] = await Promise.all([
-      startLocalStack({ overlay: '100-0' }),
+      startLocalStack({ ...options, overlay: '100-0' }),
       // The backend's documented demo fault: 30 % of v2's API requests answer 500.
-      startLocalStack({ overlay: '100-0', backendEnv: { v2: { FAULT_ERROR_RATE: '0.3' } } }),
+      startLocalStack({ ...options, overlay: '100-0', backendEnv: { v2: { FAULT_ERROR_RATE: '0.3' } } }),
     ]);
   });
   afterAll(async () => {

@@ -5,6 +5,7 @@ import { useDocumentTitle } from '../../../lib/use-document-title';
 import { historyMs, useMeshTraffic } from '../hooks/use-mesh-traffic';
 import { clampRate, type GeneratorMode, useTrafficGenerator } from '../hooks/use-traffic-generator';
 import { appendSample, type CounterSample, rollingShares, windowCounts } from '../lib/counter-history';
+import { prometheusGraphUrl } from '../lib/prometheus-link';
 import { type Counts, type TrafficSnapshot, unknownVersion } from '../lib/traffic-recorder';
 import { ClusterHint } from './cluster-hint';
 import { GeneratorControls } from './generator-controls';
@@ -167,6 +168,15 @@ export function TrafficPanel() {
         {sourceText(view.mesh, view.gateway, view.windowSeconds)}
       </p>
       {view.mesh === null && <ClusterHint />}
+      {view.gateway && prometheusGraphUrl && (
+        <p className="traffic__note" data-testid="prometheus-link">
+          The same split as a mesh reports it, from the gateway&rsquo;s Istio metrics:{' '}
+          <a href={prometheusGraphUrl} target="_blank" rel="noreferrer">
+            Prometheus graph of istio_requests_total per version
+          </a>
+          .
+        </p>
+      )}
 
       {view.hasData || view.weights ? <SplitSection view={view} /> : null}
 
