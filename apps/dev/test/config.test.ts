@@ -1,16 +1,10 @@
+import { defaultPorts } from '@movies/contracts/env';
 import { describe, expect, it } from 'vitest';
 import { loadDevConfig } from '../src/config.js';
 
 describe('loadDevConfig', () => {
   it('defaults to the pnpm dev layout', () => {
-    expect(loadDevConfig({}).ports).toEqual({
-      GATEWAY_PORT: 8080,
-      BACKEND_V1_PORT: 8001,
-      BACKEND_V2_PORT: 8002,
-      VITE_PORT: 5173,
-      GATEWAY_METRICS_PORT: 15090,
-      PROMETHEUS_PORT: 9090,
-    });
+    expect(loadDevConfig({}).ports).toEqual(defaultPorts);
   });
 
   // The same values, the same message in the gateway and the traffic CLI (@movies/contracts/env).
