@@ -17,7 +17,6 @@ readonly DEFAULT_MAX_P99_MS=500
 # each step for one check, so 2 means "one noisy check is forgiven, a second one is not": it rides out a single
 # blip (a pod restart, a cold cache) but bounds the exposure to a failing v2 to two intervals at the step's weight.
 readonly DEFAULT_MAX_FAILED_CHECKS=2
-readonly LOCAL_GATEWAY_URL="http://localhost:8080"
 
 STEPS="${DEFAULT_STEPS}"
 INTERVAL="${DEFAULT_INTERVAL}"
@@ -61,7 +60,7 @@ Options:
   --local                  shift the local gateway (PUT /__mesh) instead of the cluster
   --cluster                shift the cluster's VirtualService (scripts/shift-traffic.sh)
                            (default: local when the gateway answers GET /__mesh, else cluster)
-  --url URL                gateway the load goes to (default \$GATEWAY_URL; locally ${LOCAL_GATEWAY_URL})
+  --url URL                gateway the load goes to (default \$GATEWAY_URL; locally http://localhost:\$GATEWAY_PORT, 8080 unless set)
   --prometheus-url URL     judge from Prometheus (default \$PROMETHEUS_URL; else locally pnpm dev's own at
                            localhost:\$PROMETHEUS_PORT (9090), on a cluster a port-forward to svc/prometheus in
                            istio-system), when it answers
@@ -151,38 +150,21 @@ parse_args() {
   validate_steps
 }
 
-validate_steps() {
-  [[ "${STEPS}" =~ ^[0-9]+(,[0-9]+)*$ ]] || usage_error "--steps must be a comma-separated list of percentages such as 5,10,50,100, got '${STEPS}'"
-  local previous=0 step
-  local steps
-  IFS=',' read -r -a steps <<<"${STEPS}"
-  for step in "${steps[@]}"; do
-    if ! is_weight "${step}" || ((10#${step} == 0)); then
-      usage_error "--steps: each step must be a percentage from 1 to 100, got '${step}'"
-    fi
-    ((10#${step} > previous)) || usage_error "--steps must increase, got ${step} after ${previous}"
-    previous=$((10#${step}))
-  done
-  ((previous == 100)) || usage_error "--steps must end at 100 (the promotion), got ${previous}"
-}
+# The steps are v2's weight at each step: checked by the ops helper with @movies/mesh's weight rule.
+validate_steps() { STEPS="$(ops_check canary-steps -- "${STEPS}")"; }
 
 # ---- targets -----------------------------------------------------------------------------------------------
-mesh_state() { curl -fsS --max-time 5 "${GATEWAY}/__mesh"; }
 
+# Local or cluster, and the URL, as the traffic CLI decides them (apps/traffic/src/target.ts, through the ops helper):
+# --url, else $GATEWAY_URL, else the local gateway of `pnpm dev`; local when it answers GET /__mesh.
 detect_target() {
-  if [[ -z "${GATEWAY}" && "${TARGET}" != cluster ]]; then
-    GATEWAY="${LOCAL_GATEWAY_URL}"
-    [[ -n "${TARGET}" ]] || TARGET_GUESSED_URL="yes"
-  fi
-  GATEWAY="${GATEWAY%/}"
-  if [[ -z "${TARGET}" ]]; then
-    if mesh_state >/dev/null 2>&1; then TARGET="local"; else TARGET="cluster"; fi
-    log::info "target: ${TARGET} (the gateway at ${GATEWAY} $([[ ${TARGET} == local ]] && echo answers || echo "does not answer") GET /__mesh)"
-    [[ "${TARGET}" == cluster && -n "${TARGET_GUESSED_URL:-}" ]] && GATEWAY=""
-  fi
-  if [[ "${TARGET}" == local ]]; then
-    mesh_state >/dev/null 2>&1 || die "the local gateway at ${GATEWAY} does not answer GET /__mesh. Start it with 'pnpm dev', or pass --url." "${EXIT_UNAVAILABLE}"
-  else
+  local args=() choice
+  [[ -z "${TARGET}" ]] || args+=("--${TARGET}")
+  [[ -z "${GATEWAY}" ]] || args+=(--url "${GATEWAY}")
+  choice="$(ops_check target "${args[@]}")"
+  read -r TARGET GATEWAY <<<"${choice}"
+  [[ "${GATEWAY}" != - ]] || GATEWAY=""
+  if [[ "${TARGET}" == cluster ]]; then
     require_kubectl
     kube get virtualservice movie-backend -o name >/dev/null ||
       die "cannot read VirtualService movie-backend in namespace ${NAMESPACE}. Deploy first: scripts/deploy.sh deploy" "${EXIT_UNAVAILABLE}"

@@ -41,8 +41,9 @@ main() {
       return 0
       ;;
   esac
-  validate_weights "$@"
-  local v1=$((10#$1)) v2=$((10#$2))
+  local split v1 v2
+  split="$(validate_weights "$@")"
+  read -r v1 v2 <<<"${split}"
   require_kubectl
 
   local live patch

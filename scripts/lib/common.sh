@@ -71,7 +71,7 @@ require_kubectl() {
 # script had before the trap (bash manual, "return"), not the helper's. The function's status is its last command's.
 ops_helper() {
   local bundle="${ROOT}/apps/ops/dist/ops-helper.mjs"
-  if [[ -f "${bundle}" ]] && [[ -z "$(find "${ROOT}/apps/ops/src" "${ROOT}/packages/mesh/src" -name '*.ts' -newer "${bundle}" -print -quit)" ]]; then
+  if [[ -f "${bundle}" ]] && [[ -z "$(find "${ROOT}/apps/ops/src" "${ROOT}/apps/traffic/src" "${ROOT}/packages/mesh/src" "${ROOT}/packages/contracts/src" -name '*.ts' -newer "${bundle}" -print -quit)" ]]; then
     node "${bundle}" "$@"
   else
     local tsx="${ROOT}/node_modules/.bin/tsx"
@@ -80,21 +80,24 @@ ops_helper() {
   fi
 }
 
-# is_weight VALUE: a whole number from 0 to 100 (no sign, no decimals, no leading garbage).
-is_weight() { [[ "$1" =~ ^[0-9]{1,3}$ ]] && ((10#$1 <= 100)); }
-
-# validate_weights V1 V2: exits with EXIT_USAGE and a message naming the bad value; nothing is changed.
-validate_weights() {
-  if (($# != 2)); then
-    usage_error "expected two weights (V1 V2), got $#: ${*:-nothing}"
+# ops_check COMMAND ARGS...: an ops helper question whose refusal stops the script: exit 64 (a bad value, named in
+# the message) is this script's usage error, any other failure ends it with the helper's message and exit code.
+# The answer goes to stdout; what the helper says on success (why, for `target`) goes on to stderr.
+ops_check() {
+  local said status=0
+  { said="$(ops_helper "$@" 2>&1 1>&3 3>&-)" || status=$?; } 3>&1
+  said="${said//ops-helper: /}"
+  if ((status == 0)); then
+    [[ -z "${said}" ]] || printf '%s\n' "${said}" >&2
+    return 0
   fi
-  local v1="$1" v2="$2"
-  is_weight "${v1}" || usage_error "V1 weight must be a whole number from 0 to 100, got '${v1}'"
-  is_weight "${v2}" || usage_error "V2 weight must be a whole number from 0 to 100, got '${v2}'"
-  if ((10#${v1} + 10#${v2} != 100)); then
-    usage_error "weights must sum to 100, got ${v1} + ${v2} = $((10#${v1} + 10#${v2}))"
-  fi
+  ((status != EXIT_USAGE)) || usage_error "${said%%$'\n'usage: *}"
+  die "${said}" "${status}"
 }
+
+# validate_weights V1 V2: prints "V1 V2" when they are a split (@movies/mesh's rule, through the ops helper);
+# otherwise exits with EXIT_USAGE and a message naming the bad value; nothing is changed.
+validate_weights() { ops_check weights -- "$@"; }
 
 # Overlays are the directories under k8s/overlays; a name is checked against them before any kubectl call.
 list_overlays() {
@@ -187,7 +190,8 @@ namespace_annotation() {
 readonly FLAGGER_ANNOTATION="traffic-shifting.demo/flagger"
 readonly FLAGGER_NAMESPACE="istio-system"
 
-# pinned_version NAME: the `version` of NAME's row in k8s/versions.yaml, the one place versions are written.
+# pinned_version NAME: the `version` of NAME's row in k8s/versions.yaml, read here so a version bump edits only that
+# file (apps/ops/test/versions.test.ts fails on a version written anywhere else).
 pinned_version() {
   local name="$1" version
   version="$(awk -v row="${name}:" '

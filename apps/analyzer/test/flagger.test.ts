@@ -187,7 +187,7 @@ describe('the pinned Flagger version', () => {
     ];
     const bare = version.replace(/^v/, '');
     for (const file of files) {
-      // The one allowed mention: the path of the upstream folder, which the test above ties to versions.yaml.
+      // Allowed: the path of the upstream folder, since the test above ties that name to versions.yaml.
       const text = readFileSync(join(root, file), 'utf8').replaceAll(`flagger-${version}`, 'flagger-VERSION');
       expect(text.includes(bare), `${file} names ${version}`).toBe(false);
     }

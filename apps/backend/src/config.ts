@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { AppError } from '@movies/contracts/errors';
+import { blankAsUnset, integerVariable as integer, parseEnv, portVariable } from '@movies/contracts/env';
 import { z } from 'zod';
 
 /** Catalogues shipped in apps/backend/data/; DATA_DIR may also be an absolute path to a directory. */
@@ -9,28 +9,10 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 const DEFAULT_TMDB_BASE_URL = 'https://api.themoviedb.org/3';
 
-/** Empty strings in .env files mean "not set", so defaults apply. */
-function blankAsUnset(value: unknown): unknown {
-  return typeof value === 'string' && value.trim() === '' ? undefined : value;
-}
-
-function integer(name: string, min: number, max: number, fallback: number) {
-  const message = `${name} must be an integer from ${min} to ${max}`;
-  return z.preprocess(
-    blankAsUnset,
-    z
-      .string()
-      .regex(/^\d+$/, message)
-      .transform(Number)
-      .pipe(z.number().int().min(min, message).max(max, message))
-      .default(fallback),
-  );
-}
-
 const dataDirMessage = `DATA_DIR must be one of ${BUNDLED_CATALOGUES.join(', ')} or an absolute path to a directory holding catalogue.json`;
 
-const envSchema = z.object({
-  PORT: integer('PORT', 0, 65535, 8000),
+const envShape = {
+  PORT: portVariable('PORT', 8000),
   DATA_DIR: z.preprocess(
     blankAsUnset,
     z
@@ -90,9 +72,9 @@ const envSchema = z.object({
   FAULT_DELAY_MS: integer('FAULT_DELAY_MS', 0, 60_000, 0),
   SHUTDOWN_DELAY_MS: integer('SHUTDOWN_DELAY_MS', 0, 60_000, 2000),
   SHUTDOWN_TIMEOUT_MS: integer('SHUTDOWN_TIMEOUT_MS', 100, 120_000, 10_000),
-});
+};
 
-export type Env = z.input<typeof envSchema>;
+export type Env = z.input<z.ZodObject<typeof envShape>>;
 
 export interface Config {
   port: number;
@@ -105,28 +87,9 @@ export interface Config {
   shutdown: { delayMs: number; timeoutMs: number };
 }
 
-export class ConfigError extends AppError {
-  override name = 'ConfigError';
-  constructor(message: string) {
-    super('CONFIG_INVALID', message);
-  }
-}
-
-/** Parses the environment; throws one ConfigError whose message is a single line naming each bad variable. */
+/** Parses the environment; throws one CONFIG_INVALID AppError whose message is a single line naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const picked = Object.fromEntries(Object.keys(envSchema.shape).map((key) => [key, env[key]]));
-  const parsed = envSchema.safeParse(picked);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const variable = String(issue.path[0] ?? 'environment');
-      const got = env[variable];
-      const shown = variable === 'TMDB_API_KEY' || got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
-      const message = issue.message.startsWith(variable) ? issue.message : `${variable}: ${issue.message}`;
-      return `${message}${shown}`;
-    });
-    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(envShape, env, { what: 'Invalid configuration', secret: ['TMDB_API_KEY'] });
   return {
     port: e.PORT,
     dataDir: e.DATA_DIR,

@@ -1,10 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { AppError } from '@movies/contracts/errors';
 import dotenv from 'dotenv';
 import { pino } from 'pino';
 import { createApp } from './app.js';
 import { CatalogueLoadError, loadCatalogue } from './catalogue/load.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfig } from './config.js';
 import { Readiness } from './health/health-router.js';
 import { BundledMovieSource, type MovieSource } from './movies/movie-source.js';
 import { createLogger } from './observability/logger.js';
@@ -24,7 +25,7 @@ function main(): void {
   try {
     config = loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) die(error.message);
+    if (error instanceof AppError && error.code === 'CONFIG_INVALID') die(error.message);
     throw error;
   }
 

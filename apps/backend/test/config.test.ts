@@ -1,16 +1,18 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { AppError } from '@movies/contracts/errors';
 import { parse } from 'dotenv';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config.js';
 import { fixtureDir, runServerProcess } from './helpers.js';
 
 function configError(env: NodeJS.ProcessEnv): string {
   try {
     loadConfig(env);
   } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).message;
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
+    return (error as AppError).message;
   }
   throw new Error('expected a configuration error');
 }
@@ -60,8 +62,8 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    [{ PORT: 'abc' }, 'PORT must be an integer from 0 to 65535 (got "abc")'],
-    [{ PORT: '70000' }, 'PORT must be an integer from 0 to 65535'],
+    [{ PORT: 'abc' }, 'PORT must be a port number from 0 to 65535 (got "abc")'],
+    [{ PORT: '99999' }, 'PORT must be a port number from 0 to 65535 (got "99999")'],
     [{ DATA_DIR: 'bollywood' }, 'DATA_DIR must be one of bollywood-data, hollywood-data or an absolute path'],
     [{ DATA_DIR: '../../etc' }, 'DATA_DIR must be one of'],
     [{ DATA_DIR: '/srv/data/../../etc' }, 'DATA_DIR must be one of'],
@@ -82,7 +84,7 @@ describe('loadConfig', () => {
     expect(message).not.toContain('short secret');
   });
 
-  it('names every bad variable on the one line', () => {
+  it('names every bad variable on one line', () => {
     const message = configError({ PORT: 'x', LOG_LEVEL: 'y' });
     expect(message).toMatch(/PORT.*; LOG_LEVEL/);
   });
@@ -99,7 +101,7 @@ describe('the server process at start-up', () => {
     const { code, stderr, stdout } = await failedStart({ PORT: 'eighty' });
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toEqual([
-      'Invalid configuration: PORT must be an integer from 0 to 65535 (got "eighty")',
+      'Invalid configuration: PORT must be a port number from 0 to 65535 (got "eighty")',
     ]);
     expect(stdout).not.toContain('listening');
   });

@@ -1,33 +1,18 @@
 /** `pnpm dev`'s environment, validated before anything starts: one line names every bad variable. */
 import { findPrometheus } from '@movies/cli-kit';
-import { z } from 'zod';
+import { parseEnv, pickShared, refuseAnyPort } from '@movies/contracts/env';
+import { AppError } from '@movies/contracts/errors';
 
-const port = (name: string, fallback: number) =>
-  z.preprocess(
-    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
-    z
-      .string()
-      .regex(/^\d{1,5}$/, `${name} must be a port number from 1 to 65535`)
-      .transform(Number)
-      .pipe(
-        z
-          .number()
-          .min(1, `${name} must be a port number from 1 to 65535`)
-          .max(65535, `${name} must be a port number from 1 to 65535`),
-      )
-      .default(fallback),
-  );
+const envShape = pickShared(
+  'GATEWAY_PORT',
+  'BACKEND_V1_PORT',
+  'BACKEND_V2_PORT',
+  'VITE_PORT',
+  'GATEWAY_METRICS_PORT',
+  'PROMETHEUS_PORT',
+);
 
-const envSchema = z.object({
-  GATEWAY_PORT: port('GATEWAY_PORT', 8080),
-  BACKEND_V1_PORT: port('BACKEND_V1_PORT', 8001),
-  BACKEND_V2_PORT: port('BACKEND_V2_PORT', 8002),
-  VITE_PORT: port('VITE_PORT', 5173),
-  GATEWAY_METRICS_PORT: port('GATEWAY_METRICS_PORT', 15090),
-  PROMETHEUS_PORT: port('PROMETHEUS_PORT', 9090),
-});
-
-export type PortVariable = keyof z.infer<typeof envSchema>;
+export type PortVariable = keyof typeof envShape;
 
 export interface DevConfig {
   ports: Record<PortVariable, number>;
@@ -37,31 +22,31 @@ export interface DevConfig {
   prometheusBin: string | undefined;
 }
 
-export class DevConfigError extends Error {
-  override name = 'DevConfigError';
-}
-
-export function loadDevConfig(env: NodeJS.ProcessEnv = process.env): DevConfig {
-  const parsed = envSchema.safeParse(
-    Object.fromEntries(Object.keys(envSchema.shape).map((key) => [key, env[key]])),
-  );
-  if (!parsed.success) {
-    throw new DevConfigError(
-      parsed.error.issues
-        .map((issue) => `${issue.message} (got ${JSON.stringify(env[String(issue.path[0])])})`)
-        .join('; '),
-    );
-  }
-  const ports = parsed.data;
+function assertDistinct(ports: Record<PortVariable, number>): void {
   const seen = new Map<number, PortVariable>();
   for (const [name, value] of Object.entries(ports) as [PortVariable, number][]) {
     const other = seen.get(value);
     if (other)
-      throw new DevConfigError(`${name} and ${other} are both ${value}: each part needs its own port`);
+      throw new AppError(
+        'CONFIG_INVALID',
+        `${name} and ${other} are both ${value}: each part needs its own port`,
+      );
     seen.set(value, name);
   }
+}
+
+/** Throws a CONFIG_INVALID AppError naming the bad variables. */
+export function loadDevConfig(env: NodeJS.ProcessEnv = process.env): DevConfig {
+  const ports: Record<PortVariable, number> = parseEnv(envShape, env, {
+    what: 'invalid pnpm dev configuration',
+  });
+  refuseAnyPort(ports, 'pnpm dev tells each part the others’ ports before it starts them');
+  assertDistinct(ports);
   const prometheusBin = findPrometheus(env);
   if (env.PROMETHEUS_BIN?.trim() && !prometheusBin)
-    throw new DevConfigError(`PROMETHEUS_BIN names no file (got ${JSON.stringify(env.PROMETHEUS_BIN)})`);
+    throw new AppError(
+      'CONFIG_INVALID',
+      `PROMETHEUS_BIN names no file (got ${JSON.stringify(env.PROMETHEUS_BIN)})`,
+    );
   return { ports, backendLogLevel: env.LOG_LEVEL?.trim() || 'warn', prometheusBin };
 }

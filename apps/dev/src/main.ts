@@ -5,7 +5,8 @@
  * last, with exit code 1.
  */
 import { isListening, PROMETHEUS_HINT } from '@movies/cli-kit';
-import { type DevConfig, DevConfigError, loadDevConfig, type PortVariable } from './config.js';
+import { AppError } from '@movies/contracts/errors';
+import { type DevConfig, loadDevConfig, type PortVariable } from './config.js';
 import { backendSources, stackStages } from './parts.js';
 import { type PrometheusPart, prometheusPart } from './prometheus.js';
 import { Stack } from './stack.js';
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
   try {
     config = loadDevConfig();
   } catch (error) {
-    if (error instanceof DevConfigError) fail(error.message);
+    if (error instanceof AppError && error.code === 'CONFIG_INVALID') fail(error.message);
     throw error;
   }
   await assertPortsFree(config.ports, config.prometheusBin !== undefined);

@@ -13,18 +13,6 @@ import { isIP } from 'node:net';
 import { AppError } from '@movies/contracts/errors';
 import { TOKEN_VARIABLE } from '@movies/contracts/gateway-access';
 import { MESH_PATH } from '@movies/contracts/names';
-import { z } from 'zod';
-
-/** GATEWAY_TOKEN in the gateway's environment schema: RFC 6750 token characters, long enough not to be guessed. */
-export const tokenEnv = {
-  [TOKEN_VARIABLE]: z
-    .string()
-    .regex(
-      /^[A-Za-z0-9._~+/=-]{16,512}$/,
-      `${TOKEN_VARIABLE} must be 16 to 512 letters, digits or ._~+/=- (e.g. the output of \`openssl rand -hex 24\`)`,
-    )
-    .optional(),
-};
 
 /** True when only this machine can connect: localhost, 127.0.0.0/8 or ::1 (also as an IPv4-mapped address). */
 export function isLoopbackBind(host: string): boolean {

@@ -2,10 +2,11 @@
  * `pnpm dev` entry of the local gateway: reads the environment (TRAFFIC, GATEWAY_PORT, …), routes by the chosen
  * overlay and closes gracefully on SIGTERM/SIGINT.
  */
+import { AppError } from '@movies/contracts/errors';
 import { MESH_PATH } from '@movies/contracts/names';
 import { formatSplit } from '@movies/mesh';
 import { adminTokenLines } from './admin-auth.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfig } from './config.js';
 import { startGateway } from './gateway.js';
 
 function die(message: string): never {
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
   try {
     config = loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) die(error.message);
+    if (error instanceof AppError && error.code === 'CONFIG_INVALID') die(error.message);
     throw error;
   }
 

@@ -2,6 +2,7 @@
  * Maps a VirtualService destination (host short name + subset) to a local upstream URL — the part of the mesh
  * that Kubernetes Services and DestinationRule subsets play on a cluster.
  */
+import { originUrlSchema } from '@movies/contracts/env';
 import { AppError } from '@movies/contracts/errors';
 import { type Destination, shortHost } from '@movies/mesh';
 import { z } from 'zod';
@@ -17,11 +18,11 @@ export const defaultUpstreams: Readonly<UpstreamMap> = Object.freeze({
 });
 
 /** Environment shortcuts for the three usual upstreams; MESH_UPSTREAMS (JSON) can name any key. */
-export const upstreamEnvShortcuts: Readonly<Record<string, string>> = Object.freeze({
+export const upstreamEnvShortcuts = Object.freeze({
   MESH_UPSTREAM_V1: 'movie-backend/v1',
   MESH_UPSTREAM_V2: 'movie-backend/v2',
   MESH_UPSTREAM_FRONTEND: 'movie-frontend',
-});
+} as const);
 
 export class UpstreamError extends AppError {
   override name = 'UpstreamError';
@@ -32,27 +33,8 @@ export class UpstreamError extends AppError {
 
 const upstreamKeyPattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\/[A-Za-z0-9][-A-Za-z0-9_.]*)?$/;
 
-/** An http(s) origin such as http://127.0.0.1:8001 (a trailing slash is dropped; paths are not allowed). */
-export const upstreamUrlSchema = z.string().transform((value, context) => {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    context.addIssue({ code: 'custom', message: `"${value}" is not a URL (e.g. http://127.0.0.1:8001)` });
-    return z.NEVER;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    context.addIssue({ code: 'custom', message: `"${value}" must be an http:// or https:// URL` });
-    return z.NEVER;
-  }
-  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
-    context.addIssue({ code: 'custom', message: `"${value}" must be an origin only, without a path` });
-    return z.NEVER;
-  }
-  return url.origin;
-});
-
-export const upstreamMapSchema = z.record(z.string(), upstreamUrlSchema).superRefine((map, context) => {
+/** Keys checked here; each URL by the same rule as MESH_UPSTREAM_V1 and the other shortcuts (@movies/contracts/env). */
+export const upstreamMapSchema = z.record(z.string(), originUrlSchema).superRefine((map, context) => {
   for (const key of Object.keys(map)) {
     if (!upstreamKeyPattern.test(key)) {
       context.addIssue({

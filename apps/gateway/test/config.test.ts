@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config.js';
 import { resolveUpstreams, UpstreamError } from '../src/upstreams.js';
 
 describe('loadConfig', () => {
@@ -64,6 +64,9 @@ describe('loadConfig', () => {
   it.each([
     [{ TRAFFIC: '../base' }, 'TRAFFIC must name an overlay under k8s/overlays'],
     [{ GATEWAY_PORT: '-1' }, 'GATEWAY_PORT must be a port number from 0 to 65535 (got "-1")'],
+    // The same values, the same message in pnpm dev and the traffic CLI (@movies/contracts/env).
+    [{ GATEWAY_PORT: '99999' }, 'GATEWAY_PORT must be a port number from 0 to 65535 (got "99999")'],
+    [{ GATEWAY_PORT: 'abc' }, 'GATEWAY_PORT must be a port number from 0 to 65535 (got "abc")'],
     [
       { GATEWAY_METRICS_PORT: '70000' },
       'GATEWAY_METRICS_PORT must be a port number from 0 to 65535 (got "70000")',
@@ -85,7 +88,7 @@ describe('loadConfig', () => {
       'MESH_UPSTREAM_FRONTEND: "ftp://h" must be an http:// or https:// URL',
     ],
   ])('refuses %j with a clear message', (env, message) => {
-    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
     expect(() => loadConfig(env)).toThrow(message);
   });
 });

@@ -11,18 +11,27 @@
  *   ops-helper canary-check       stdin: `traffic test --json`; stdout: "REQUESTS V2_SHARE SUCCESS P99"
  *   ops-helper canary-verdict EXIT_CODE SUMMARY
  *                                 stdin: canary.sh's tab-separated record; stdout: the verdict JSON
- * Exit codes: 0 ok, 64 usage, 65 the input cannot be used (message on stderr).
+ *   ops-helper weights V1 V2      stdout: "V1 V2" when they are a valid split (@movies/mesh's rule)
+ *   ops-helper canary-steps LIST  stdout: the steps, checked (each a weight above 0, rising to 100)
+ *   ops-helper target [--local | --cluster] [--url URL]
+ *                                 stdout: "MODE URL" (URL "-" when the cluster's ingress is to be found); stderr:
+ *                                 why, when the mode was detected (the traffic CLI's rule, apps/traffic/src/target.ts)
+ * Exit codes: 0 ok, 64 usage or a bad value, 65 the input cannot be used, 69 a local gateway that does not answer,
+ * 78 a bad environment variable (message on stderr).
  */
 import { readFileSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { AppError, exitCodeOf, UsageError } from '@movies/contracts/errors';
+import { parseSplit } from '@movies/mesh';
 import { canaryCheck, canaryVerdict, meshWeights, prometheusScalar } from './canary-json.js';
 import { renderManifests, toYamlStream } from './render-manifests.js';
+import { checkCanarySteps, checkTarget, checkWeights } from './script-checks.js';
 import { describeSplit, planShift } from './shift-plan.js';
 
 const USAGE =
   'usage: ops-helper plan-shift V1 V2 | split | render [--namespace NS] [--skip-namespace-object] [--except OVERLAY] [--skip-group GROUP]... [--also OVERLAY]... [--progressive] OVERLAY...\n' +
-  '       | mesh-weights | prometheus-scalar | canary-check | canary-verdict EXIT_CODE SUMMARY';
+  '       | mesh-weights | prometheus-scalar | canary-check | canary-verdict EXIT_CODE SUMMARY\n' +
+  '       | weights V1 V2 | canary-steps LIST | target [--local | --cluster] [--url URL]';
 
 function readStdinJson(what = 'a VirtualService'): unknown {
   const text = readFileSync(0, 'utf8');
@@ -34,11 +43,6 @@ function readStdinJson(what = 'a VirtualService'): unknown {
       `expected the JSON of ${what} on stdin, got: ${text.slice(0, 80) || '(nothing)'}`,
     );
   }
-}
-
-function parseWeight(value: string | undefined, name: string): number {
-  if (value === undefined || !/^\d+$/.test(value)) throw new UsageError(`${name} must be a whole number`);
-  return Number(value);
 }
 
 function parse(args: string[], options: ParseArgsConfig['options'] = {}) {
@@ -70,6 +74,19 @@ async function render(args: string[]): Promise<string> {
   return toYamlStream(manifests);
 }
 
+async function target(args: string[]): Promise<string> {
+  const { values } = parse(args, {
+    local: { type: 'boolean' },
+    cluster: { type: 'boolean' },
+    url: { type: 'string' },
+  });
+  if (values.local && values.cluster) throw new UsageError('target takes --local or --cluster, not both');
+  const mode = values.local ? 'local' : values.cluster ? 'cluster' : undefined;
+  const choice = await checkTarget(mode, values.url as string | undefined);
+  if (choice.detected) process.stderr.write(`target: ${choice.mode} (${choice.detected})\n`);
+  return `${choice.mode} ${choice.url ?? '-'}\n`;
+}
+
 function verdict(args: string[]): string {
   const [code, summary = ''] = parse(args).positionals;
   if (code === undefined || !/^\d+$/.test(code)) throw new UsageError('EXIT_CODE must be a whole number');
@@ -78,8 +95,14 @@ function verdict(args: string[]): string {
 
 const commands: Record<string, (args: string[]) => string | Promise<string>> = {
   'plan-shift': (args) => {
-    const [v1, v2] = parse(args).positionals;
-    const plan = planShift(readStdinJson(), { v1: parseWeight(v1, 'V1'), v2: parseWeight(v2, 'V2') });
+    const [v1 = '', v2 = ''] = parse(args).positionals;
+    const plan = planShift(
+      readStdinJson(),
+      parseSplit([
+        ['v1', v1],
+        ['v2', v2],
+      ]),
+    );
     return `${JSON.stringify(plan.patch)}\n`;
   },
   split: () => `${describeSplit(readStdinJson())}\n`,
@@ -88,6 +111,9 @@ const commands: Record<string, (args: string[]) => string | Promise<string>> = {
   'prometheus-scalar': () => `${prometheusScalar(readStdinJson('a Prometheus answer'))}\n`,
   'canary-check': () => `${canaryCheck(readStdinJson('a traffic CLI report'))}\n`,
   'canary-verdict': verdict,
+  weights: (args) => `${checkWeights(parse(args).positionals)}\n`,
+  'canary-steps': (args) => `${checkCanarySteps(parse(args).positionals.join(','))}\n`,
+  target,
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -8,6 +8,7 @@
  */
 import { AppError } from '@movies/contracts/errors';
 import {
+  destinationIndexes,
   formatSplit,
   type HttpRoute,
   matchRequest,
@@ -16,6 +17,7 @@ import {
   reconcilePins,
   type VirtualService,
   validateWeights,
+  WeightsError,
   weightsOfRule,
 } from '@movies/mesh';
 
@@ -57,18 +59,16 @@ export function planShift(json: unknown, weights: Record<string, number>): Shift
   }
   const { rule } = decision;
   const label = rule.name ?? String(decision.ruleIndex);
-  const indexes = Object.keys(weights).map((subset) => {
-    const index = rule.route.findIndex((d) => d.destination.subset === subset);
-    if (index === -1) {
-      const present = rule.route.map((d) => d.destination.subset ?? d.destination.host).join(', ');
-      throw new ShiftPlanError(
-        `rule ${label} of VirtualService ${virtualService.metadata.name} has no destination ` +
-          `with subset ${subset} (it routes to: ${present}); apply a split overlay first, e.g. ` +
-          'scripts/deploy.sh apply 100-0',
-      );
-    }
-    return index;
-  });
+  let indexes: number[];
+  try {
+    indexes = destinationIndexes(rule, weights);
+  } catch (error) {
+    if (!(error instanceof WeightsError)) throw error;
+    throw new ShiftPlanError(
+      `VirtualService ${virtualService.metadata.name}: ${error.message}; apply a split overlay first, e.g. ` +
+        'scripts/deploy.sh apply 100-0',
+    );
+  }
   const untouched = rule.route.filter(
     (d) => d.destination.subset === undefined || !(d.destination.subset in weights),
   );

@@ -148,11 +148,11 @@ describe('shift-traffic.sh', () => {
   });
 
   it.each([
-    [['95', '6'], 'weights must sum to 100, got 95 + 6 = 101'],
-    [['101', '-1'], "V1 weight must be a whole number from 0 to 100, got '101'"],
-    [['abc', '100'], "V1 weight must be a whole number from 0 to 100, got 'abc'"],
-    [['1.5', '98.5'], "V1 weight must be a whole number from 0 to 100, got '1.5'"],
-    [['50', '-50'], "V2 weight must be a whole number from 0 to 100, got '-50'"],
+    [['95', '6'], 'weights must sum to 100, got 101 (95 + 6)'],
+    [['101', '-1'], 'weight for v1 must be a whole number from 0 to 100, got "101"'],
+    [['abc', '100'], 'weight for v1 must be a whole number from 0 to 100, got "abc"'],
+    [['1.5', '98.5'], 'weight for v1 must be a whole number from 0 to 100, got "1.5"'],
+    [['50', '-50'], 'weight for v2 must be a whole number from 0 to 100, got "-50"'],
     [['50'], 'expected two weights (V1 V2), got 1: 50'],
     [['50', '50', '0'], 'expected two weights (V1 V2), got 3'],
     [[], 'expected two weights (V1 V2), got 0'],

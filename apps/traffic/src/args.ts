@@ -5,6 +5,7 @@
  * option and the value that is wrong, so the CLI can point at the right `--help` and exit 64.
  */
 import { UsageError } from '@movies/contracts/errors';
+import { isWeightText, parseWeight as parseMeshWeight, WeightsError } from '@movies/mesh';
 import { Command, type CommanderError } from 'commander';
 
 export const commandNames = ['test', 'monitor', 'config', 'set'] as const;
@@ -108,14 +109,14 @@ function alpha(text: string): number {
   return value;
 }
 
-const weightPattern = /^[+-]?\d+(\.\d+)?$/;
-
+/** @movies/mesh parseWeight, the rule every tool shares, with the refusal as the `set` command's usage error. */
 function parseWeight(value: string, subset: string): number {
-  if (!weightPattern.test(value)) {
-    throw new UsageError(`weight for ${subset} must be a whole number from 0 to 100, got "${value}"`, 'set');
+  try {
+    return parseMeshWeight(value, subset);
+  } catch (error) {
+    if (error instanceof WeightsError) throw new UsageError(error.message, 'set');
+    throw error;
   }
-  // Range and sum are checked by @movies/mesh validateWeights, the rule every tool shares.
-  return Number(value);
 }
 
 function namedWeights(positionals: readonly string[]): WeightChange {
@@ -133,7 +134,7 @@ function parseWeightChange(positionals: readonly string[], overlays: readonly st
   if (positionals.length === 0)
     throw new UsageError('set needs an overlay name or weights, e.g. `set 50-50` or `set 95 5`', 'set');
   if (positionals.every((p) => p.includes('='))) return namedWeights(positionals);
-  if (positionals.every((p) => weightPattern.test(p))) {
+  if (positionals.every(isWeightText)) {
     // Weights in subset order; subsets left out get 0, so `set 100` is `set v1=100` is `set 100 0`.
     return {
       weights: Object.fromEntries(positionals.map((p, i) => [`v${i + 1}`, parseWeight(p, `v${i + 1}`)])),

@@ -1,7 +1,9 @@
 /**
  * Entry point of the traffic CLI (`pnpm traffic …`, scripts/test-traffic.sh …).
- * Exit codes: 0 ok; 1 the split does not match; 2 errors, unknown answers or an unreachable target; 64 usage.
+ * Exit codes: 0 ok; 1 the split does not match; 2 errors, unknown answers or an unreachable target; 64 usage;
+ * 78 a bad environment variable.
  */
+import { AppError } from '@movies/contracts/errors';
 import { listOverlays } from '@movies/mesh';
 import { helpText, type Invocation, parseInvocation, UsageError } from './args.js';
 import { runConfig } from './commands/config.js';
@@ -10,7 +12,8 @@ import { checkChange, runSet } from './commands/set.js';
 import { runTest } from './commands/test.js';
 import { runVisitors } from './commands/visitors.js';
 import { exitCodes } from './exit-codes.js';
-import { readConfiguredView, TargetError } from './mesh-view.js';
+import { TargetError } from './gateway-client.js';
+import { readConfiguredView } from './mesh-view.js';
 import { readEnv, resolveTarget, type Target } from './target.js';
 
 async function dispatch(invocation: Exclude<Invocation, { command: 'help' }>): Promise<number> {
@@ -44,6 +47,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof UsageError) {
       const help = error.command ? `pnpm traffic ${error.command} --help` : 'pnpm traffic --help';
       process.stderr.write(`traffic: ${error.message}\nRun \`${help}\` for usage.\n`);
+      return error.exitCode;
+    }
+    if (error instanceof AppError && error.code === 'CONFIG_INVALID') {
+      process.stderr.write(`traffic: ${error.message}\n`);
       return error.exitCode;
     }
     if (error instanceof TargetError) {

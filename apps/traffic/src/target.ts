@@ -1,26 +1,21 @@
 /**
  * Where the traffic goes: --url, else $GATEWAY_URL, else the cluster's istio-ingressgateway found the way the
  * original demo did (LoadBalancer IP, then hostname, then a NodePort on a node's InternalIP), else the local
- * gateway of `pnpm dev` on localhost:$GATEWAY_PORT (8080 unless set, as for `pnpm dev`). Environment is
- * validated up front with zod so a typo is a clear usage error.
+ * gateway of `pnpm dev` on localhost:$GATEWAY_PORT (8080 unless set, as for `pnpm dev`). The environment is
+ * validated up front, GATEWAY_PORT and GATEWAY_TOKEN by the rules every app shares (@movies/contracts/env).
  */
 import { isRunnable, run } from '@movies/cli-kit';
+import { parseEnv, pickShared, refuseAnyPort, variable } from '@movies/contracts/env';
+import { UsageError } from '@movies/contracts/errors';
 import { TOKEN_VARIABLE } from '@movies/contracts/gateway-access';
 import { findKubectl } from '@movies/mesh';
 import { z } from 'zod';
-import { UsageError } from './args.js';
+import { fetchMeshState, TargetError } from './gateway-client.js';
 
-const envSchema = z.object({
-  GATEWAY_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
-  GATEWAY_PORT: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z
-      .string()
-      .regex(/^\d{1,5}$/, 'GATEWAY_PORT must be the port `pnpm dev` was started with, such as 8080')
-      .default('8080'),
-  ),
-  NAMESPACE: z.preprocess(
-    (v) => (v === '' ? undefined : v),
+const envShape = {
+  GATEWAY_URL: variable(z.string().optional()),
+  ...pickShared('GATEWAY_PORT', TOKEN_VARIABLE),
+  NAMESPACE: variable(
     z
       .string()
       .regex(
@@ -29,10 +24,8 @@ const envSchema = z.object({
       )
       .default('movies'),
   ),
-  KUBECTL: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
-  // Sent only with PUT /__mesh (`set`): a gateway bound beyond loopback needs it (apps/gateway, Security).
-  [TOKEN_VARIABLE]: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
-});
+  KUBECTL: variable(z.string().optional()),
+};
 
 export interface TrafficEnv {
   gatewayUrl: string | undefined;
@@ -45,17 +38,20 @@ export interface TrafficEnv {
   gatewayToken: string | undefined;
 }
 
+/** Throws a CONFIG_INVALID AppError naming the bad variables. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): TrafficEnv {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  }
+  const values = parseEnv(envShape, env, { what: 'invalid environment' });
+  refuseAnyPort(
+    { GATEWAY_PORT: values.GATEWAY_PORT },
+    'the traffic CLI needs the port `pnpm dev` printed (or GATEWAY_URL)',
+  );
   return {
-    gatewayUrl: parsed.data.GATEWAY_URL,
-    localGatewayUrl: `http://localhost:${parsed.data.GATEWAY_PORT}`,
-    namespace: parsed.data.NAMESPACE,
-    kubectl: findKubectl({ ...env, KUBECTL: parsed.data.KUBECTL }),
-    gatewayToken: parsed.data[TOKEN_VARIABLE],
+    gatewayUrl: values.GATEWAY_URL,
+    localGatewayUrl: `http://localhost:${values.GATEWAY_PORT}`,
+    namespace: values.NAMESPACE,
+    kubectl: findKubectl({ ...env, KUBECTL: values.KUBECTL }),
+    // Sent only with PUT /__mesh (`set`): a gateway bound beyond loopback needs it (apps/gateway, Security).
+    gatewayToken: values[TOKEN_VARIABLE],
   };
 }
 
@@ -202,4 +198,49 @@ export function describeOrigin(origin: TargetOrigin): string {
     case 'default':
       return 'default target';
   }
+}
+
+export type TargetMode = 'local' | 'cluster';
+
+/**
+ * Local or cluster: a target is the local gateway when GET /__mesh answers with the gateway's state
+ * (fetchMeshState); anything else — an ingress gateway, a LoadBalancer, nothing at all — is a cluster, read with
+ * kubectl. readConfiguredView (the CLI) and chooseTarget (canary.sh, through the ops helper) both decide by it.
+ */
+export async function isLocalGateway(url: string): Promise<boolean> {
+  return (await fetchMeshState(url).catch(() => undefined)) !== undefined;
+}
+
+export interface TargetChoice {
+  mode: TargetMode;
+  /** Where the load goes; undefined in a cluster when none was given (the CLI finds the ingress gateway). */
+  url: string | undefined;
+  /** Why, when the mode was detected rather than given: "the gateway at … answers GET /__mesh". */
+  detected?: string;
+}
+
+/**
+ * canary.sh's target: --url, else $GATEWAY_URL, else the local gateway of `pnpm dev`; a mode given (--local,
+ * --cluster) is kept, else detected by isLocalGateway. A local gateway that does not answer is refused (69).
+ */
+export async function chooseTarget(
+  given: { url?: string | undefined; mode?: TargetMode | undefined },
+  env: TrafficEnv,
+): Promise<TargetChoice> {
+  const named = given.url ?? env.gatewayUrl;
+  const url =
+    named === undefined ? undefined : normalizeUrl(named, given.url === undefined ? 'GATEWAY_URL' : '--url');
+  if (given.mode === 'cluster') return { mode: 'cluster', url };
+  const probed = url ?? env.localGatewayUrl;
+  const local = await isLocalGateway(probed);
+  if (given.mode === 'local') {
+    if (!local)
+      throw new TargetError(
+        `the local gateway at ${probed} does not answer GET /__mesh. Start it with 'pnpm dev', or pass --url.`,
+      );
+    return { mode: 'local', url: probed };
+  }
+  const answers = local ? 'answers' : 'does not answer';
+  const detected = `the gateway at ${probed} ${answers} GET /__mesh`;
+  return local ? { mode: 'local', url: probed, detected } : { mode: 'cluster', url, detected };
 }

@@ -85,7 +85,7 @@ describe('parseInvocation: good input', () => {
     expect(parse('set', '50-50')).toEqual({ command: 'set', url: undefined, change: { overlay: '50-50' } });
     expect(parse('set', '95', '5')).toMatchObject({ change: { weights: { v1: 95, v2: 5 } } });
     expect(parse('set', 'v1=70', 'v2=30')).toMatchObject({ change: { weights: { v1: 70, v2: 30 } } });
-    // Range and sum are validateWeights' job (checked before anything is sent); the parser keeps the numbers.
+    // The sum is validateWeights' job (checked before anything is sent); each weight's range is checked here.
     expect(parse('set', '90', '5')).toMatchObject({ change: { weights: { v1: 90, v2: 5 } } });
     // A subset left out gets 0 (the gateway keeps its destination): `set 100` means `set v1=100`.
     expect(parse('set', '100')).toMatchObject({ change: { weights: { v1: 100 } } });
@@ -94,7 +94,13 @@ describe('parseInvocation: good input', () => {
       requests: 2000,
       visitors: { count: 400, perVisitor: 5 },
     });
-    expect(parse('set', '105', '-5')).toMatchObject({ change: { weights: { v1: 105, v2: -5 } } });
+    // A negative number is read as a weight (and refused by its range, naming it), not as an option.
+    expect(() => parse('set', '105', '-5')).toThrow(
+      'weight for v1 must be a whole number from 0 to 100, got "105"',
+    );
+    expect(() => parse('set', '95', '-5')).toThrow(
+      'weight for v2 must be a whole number from 0 to 100, got "-5"',
+    );
   });
 
   it('answers --help, -h and help for the CLI and each command', () => {

@@ -153,7 +153,7 @@ describe('traffic CLI against stand-ins', () => {
     const gateway = await fakeGateway({ v1: 50, v2: 50 }, () => ({ body: {} }));
     const bad = await runCli(['set', '105', '-5', '--url', gateway.url]);
     expect(bad.code).toBe(64);
-    expect(bad.stderr).toContain('weight for v1 must be a whole number from 0 to 100, got 105');
+    expect(bad.stderr).toContain('weight for v1 must be a whole number from 0 to 100, got "105"');
     expect(gateway.requests).toEqual([]);
     const flag = await runCli(['test', '--concurency', '5', '--url', gateway.url], { viaScript: true });
     expect(flag.code).toBe(64);

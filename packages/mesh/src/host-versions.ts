@@ -26,8 +26,9 @@ export function subsetlessHosts(
 }
 
 /**
- * For each host, the one `version` pod label of the Deployments its Service selects: { "movie-backend-primary":
- * "v1", "movie-backend-canary": "v2" }. A host whose pods carry no version, or several, is left out.
+ * For each host, the `version` pod label of the Deployments its Service selects: { "movie-backend-primary":
+ * "v1", "movie-backend-canary": "v2" }. A host whose pods carry no version, or several, is left out: its answers
+ * could not be credited to one version.
  */
 export function hostVersions(
   hosts: readonly string[],

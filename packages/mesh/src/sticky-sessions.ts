@@ -117,31 +117,6 @@ export function pinRuleFor(weighted: HttpRoute, destination: Destination, cookie
   };
 }
 
-/** The route destination for a subset the weighted rule did not have, modelled on an existing one. */
-export function destinationLike(
-  template: RouteDestination,
-  subset: string,
-  weight: number,
-): RouteDestination {
-  const cookie = cookieSetBy(template);
-  const destination = { ...template.destination, subset };
-  if (!cookie || cookie.value !== template.destination.subset)
-    return { destination, weight, ...(template.headers ? { headers: template.headers } : {}) };
-  const retag = (operations: Record<string, string> | undefined) =>
-    operations &&
-    Object.fromEntries(
-      Object.entries(operations).map(([name, value]) =>
-        name.toLowerCase() === 'set-cookie' && parseSetCookie(value).name === cookie.name
-          ? [name, value.replace(`${cookie.name}=${cookie.value}`, `${cookie.name}=${subset}`)]
-          : [name, value],
-      ),
-    );
-  const response = { ...template.headers?.response };
-  if (response.set) response.set = retag(response.set);
-  if (response.add) response.add = retag(response.add);
-  return { destination, weight, headers: { ...template.headers, response } };
-}
-
 export interface PinPlan {
   http: HttpRoute[];
   /** Indexes (in the rules given) of the pin rules removed. */

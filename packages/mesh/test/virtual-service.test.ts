@@ -3,9 +3,12 @@ import {
   chooseDestination,
   decideFault,
   describeMatch,
+  isWeightText,
   matchRequest,
   parseDuration,
+  parseSplit,
   parseVirtualService,
+  parseWeight,
   type RequestInfo,
   rewritePath,
   shouldMirror,
@@ -281,13 +284,37 @@ describe('splits', () => {
     expect(splitOf([headerRouting])).toEqual({ v1: 80, v2: 20 });
   });
 
-  it('adds a destination for a subset the rule did not list', () => {
+  it('refuses a subset the rule has no destination for, naming what it routes to', () => {
     const onlyV1 = virtualService([{ match: [{ uri: { prefix: '/api/' } }], route: [v1] }]);
-    const shifted = withWeights([onlyV1], { v1: 50, v2: 50 });
-    expect(shifted[0]?.spec.http[0]?.route.map((d) => d.destination)).toEqual([
-      v1.destination,
-      v2.destination,
-    ]);
+    expect(() => withWeights([onlyV1], { v1: 50, v2: 50 })).toThrowError(
+      /has no destination with subset v2 \(it routes to: v1\)/,
+    );
+  });
+
+  it('parses weights as typed, quoting the text when it is refused', () => {
+    expect(
+      parseSplit([
+        ['v1', '95'],
+        ['v2', '05'],
+      ]),
+    ).toEqual({ v1: 95, v2: 5 });
+    expect(() => parseWeight('abc', 'v1')).toThrowError(
+      'weight for v1 must be a whole number from 0 to 100, got "abc"',
+    );
+    expect(() => parseWeight('101', 'v1')).toThrowError('got "101"');
+    expect(() => parseWeight('1.5', 'v1')).toThrowError('got "1.5"');
+    expect(() => parseWeight('-5', 'v2')).toThrowError(
+      'weight for v2 must be a whole number from 0 to 100, got "-5"',
+    );
+    expect(() => parseWeight('', 'v2')).toThrowError('got ""');
+    expect(() =>
+      parseSplit([
+        ['v1', '95'],
+        ['v2', '6'],
+      ]),
+    ).toThrowError('weights must sum to 100, got 101 (95 + 6)');
+    expect(isWeightText('-5')).toBe(true);
+    expect(isWeightText('50-50')).toBe(false);
   });
 
   it('validates requested weights with clear errors', () => {

@@ -1,6 +1,7 @@
 /**
- * k8s/versions.yaml, the one table of the versions the repository names, as the tests read it; and the scan of
- * every tracked file for Istio, Kubernetes, kind, minikube and Gateway API version strings.
+ * k8s/versions.yaml, where every version the repository names is written (versions.test.ts fails on any other), as
+ * the tests read it; and the scan of every tracked file for Istio, Kubernetes, kind, minikube and Gateway API version
+ * strings.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';

@@ -3,7 +3,7 @@ import { TOKEN_VARIABLE } from '@movies/contracts/gateway-access';
 import { validateWeights, WeightsError } from '@movies/mesh';
 import { type Invocation, UsageError, type WeightChange } from '../args.js';
 import { exitCodes } from '../exit-codes.js';
-import { fetchMeshState, putMesh } from '../mesh-view.js';
+import { fetchMeshState, putMesh } from '../gateway-client.js';
 import { colourFor, palette, weightBars } from '../render.js';
 import type { Target } from '../target.js';
 
