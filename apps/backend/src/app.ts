@@ -1,4 +1,5 @@
 import { CATALOGUE_HEADER, IDENTITY_HEADERS, VERSION_HEADER } from '@movies/contracts/names';
+import { seededRandom } from '@movies/contracts/random';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Catalogue } from './catalogue/catalogue.js';
@@ -34,6 +35,11 @@ const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
  * running its middleware against a recording response, then set with the identity headers: one loop per request
  * instead of a dozen middleware calls.
  */
+/** FAULT_SEED makes FAULT_ERROR_RATE's draws repeat from run to run; unset, they are Math.random's. */
+function faultDraws(seed: number | undefined): () => number {
+  return seed === undefined ? Math.random : seededRandom(seed);
+}
+
 function securityHeaders(): [string, string][] {
   const headers: [string, string][] = [];
   const recorder = {
@@ -99,7 +105,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(healthRouter({ readiness, registry: metrics.registry }));
   app.use(
-    demoFaults({ ...config.faults, random: deps.random ?? Math.random }),
+    demoFaults({ ...config.faults, random: deps.random ?? faultDraws(config.faults.seed) }),
     // Before ours: GET /movies/:id would read /movies/search and /movies/all-genres as movie ids.
     originalApiRouter({ catalogue, source: deps.source }),
     moviesRouter({ catalogue, source: deps.source, serviceVersion: config.serviceVersion }),

@@ -1,5 +1,11 @@
 import path from 'node:path';
-import { blankAsUnset, integerVariable as integer, parseEnv, portVariable } from '@movies/contracts/env';
+import {
+  blankAsUnset,
+  integerVariable as integer,
+  parseEnv,
+  portVariable,
+  variable,
+} from '@movies/contracts/env';
 import { z } from 'zod';
 
 /** Catalogues shipped in apps/backend/data/; DATA_DIR may also be an absolute path to a directory. */
@@ -70,6 +76,15 @@ const envShape = {
       .default(0),
   ),
   FAULT_DELAY_MS: integer('FAULT_DELAY_MS', 0, 60_000, 0),
+  // Unset: FAULT_ERROR_RATE draws from Math.random. Set: the same draws on every run (tests, rehearsed demos).
+  FAULT_SEED: variable(
+    z
+      .string()
+      .regex(/^\d{1,10}$/, 'FAULT_SEED must be an integer from 0 to 4294967295')
+      .transform(Number)
+      .pipe(z.number().max(4_294_967_295, 'FAULT_SEED must be an integer from 0 to 4294967295'))
+      .optional(),
+  ),
   SHUTDOWN_DELAY_MS: integer('SHUTDOWN_DELAY_MS', 0, 60_000, 2000),
   SHUTDOWN_TIMEOUT_MS: integer('SHUTDOWN_TIMEOUT_MS', 100, 120_000, 10_000),
 };
@@ -83,7 +98,7 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   corsOrigin: string;
   tmdb?: { apiKey: string; baseUrl: string; timeoutMs: number; cacheTtlMs: number; cacheMax: number };
-  faults: { errorRate: number; delayMs: number };
+  faults: { errorRate: number; delayMs: number; seed?: number };
   shutdown: { delayMs: number; timeoutMs: number };
 }
 
@@ -105,7 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           cacheMax: e.TMDB_CACHE_MAX,
         }
       : undefined,
-    faults: { errorRate: e.FAULT_ERROR_RATE, delayMs: e.FAULT_DELAY_MS },
+    faults: { errorRate: e.FAULT_ERROR_RATE, delayMs: e.FAULT_DELAY_MS, seed: e.FAULT_SEED },
     shutdown: { delayMs: e.SHUTDOWN_DELAY_MS, timeoutMs: e.SHUTDOWN_TIMEOUT_MS },
   };
 }

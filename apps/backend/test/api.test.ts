@@ -332,6 +332,20 @@ describe('demo faults', () => {
     await request(lucky).get('/movies').expect(200);
   });
 
+  it('FAULT_SEED makes the injected faults repeat: the same seed, the same requests fail', async () => {
+    const outcomes = async (seed: number) => {
+      const { app } = testApp({ faults: { delayMs: 0, errorRate: 0.5, seed } });
+      const statuses: number[] = [];
+      for (let i = 0; i < 20; i += 1) statuses.push((await request(app).get('/genres')).status);
+      return statuses;
+    };
+    const first = await outcomes(7);
+    expect(await outcomes(7)).toEqual(first);
+    expect(first).toContain(500);
+    expect(first).toContain(200);
+    expect(await outcomes(8)).not.toEqual(first);
+  });
+
   it('FAULT_DELAY_MS slows API requests but not probes', async () => {
     const slow = testApp({ faults: { delayMs: 300, errorRate: 0 } }).app;
     const started = performance.now();

@@ -54,7 +54,8 @@ describe('loadConfig', () => {
       timeoutMs: 500,
       cacheTtlMs: 300_000,
     });
-    expect(config.faults).toEqual({ errorRate: 0.25, delayMs: 0 });
+    expect(config.faults).toEqual({ errorRate: 0.25, delayMs: 0, seed: undefined });
+    expect(loadConfig({ FAULT_SEED: '4294967295' }).faults.seed).toBe(4_294_967_295);
   });
 
   it('accepts an absolute DATA_DIR', () => {
@@ -71,6 +72,8 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
     [{ FAULT_ERROR_RATE: '1.5' }, 'FAULT_ERROR_RATE must be a number from 0 to 1'],
     [{ FAULT_DELAY_MS: '-5' }, 'FAULT_DELAY_MS must be an integer from 0 to 60000'],
+    [{ FAULT_SEED: '4294967296' }, 'FAULT_SEED must be an integer from 0 to 4294967295'],
+    [{ FAULT_SEED: 'x1' }, 'FAULT_SEED must be an integer from 0 to 4294967295'],
     [{ TMDB_BASE_URL: 'ftp://example.com' }, 'TMDB_BASE_URL must be an http(s) URL'],
   ])('%j → %s', (env, expected) => {
     const message = configError(env);

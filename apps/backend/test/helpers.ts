@@ -63,7 +63,7 @@ export interface TestAppOptions {
   catalogue?: Catalogue;
   source?: MovieSource;
   serviceVersion?: string;
-  faults?: { delayMs: number; errorRate: number };
+  faults?: { delayMs: number; errorRate: number; seed?: number };
   random?: () => number;
   ready?: boolean;
   corsOrigin?: string;

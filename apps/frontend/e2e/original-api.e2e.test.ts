@@ -7,8 +7,8 @@ import {
   originalMovieDetailSchema,
   originalMoviePageSchema,
 } from '@movies/contracts/original-api';
+import { seededRandom } from '@movies/contracts/random';
 import { type LocalStack, startLocalStack } from '@movies/gateway/testing';
-import { seededRandom } from '@movies/mesh/random';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserGate, chromiumArgs } from './harness/chromium';

@@ -4,7 +4,7 @@
  * and destination series a mesh would have, and one record behind the counters, the access log and the metrics.
  */
 import { readFileSync } from 'node:fs';
-import { seededRandom } from '@movies/mesh';
+import { seededRandom } from '@movies/contracts/random';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessLogPattern } from '../src/access-log.js';
 import { ISTIO_BUCKETS, ISTIO_LABELS } from '../src/istio-metrics.js';

@@ -3,7 +3,9 @@
  * rendered VirtualServices (kubectl kustomize, or the committed k8s/rendered fallback), versions read from the
  * backend's x-backend-version header.
  */
-import { chiSquareGoodnessOfFit, seededRandom } from '@movies/mesh';
+
+import { seededRandom } from '@movies/contracts/random';
+import { chiSquareGoodnessOfFit } from '@movies/mesh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../src/testing.js';
 import { binomialBounds, countBy, putMesh, sendMany } from './helpers.js';

@@ -4,7 +4,7 @@
  * waits on answer counts, never on the clock.
  */
 import { performance } from 'node:perf_hooks';
-import { seededRandom } from '@movies/mesh';
+import { seededRandom } from '@movies/contracts/random';
 import { waitFor } from '@movies/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../src/testing.js';

@@ -5,7 +5,8 @@
 
 import type { MeshState } from '@movies/contracts/mesh-state';
 import { VISITOR_COOKIE } from '@movies/contracts/names';
-import { seededRandom, stickyCookieHeader } from '@movies/mesh';
+import { seededRandom } from '@movies/contracts/random';
+import { stickyCookieHeader } from '@movies/mesh';
 import { freePort } from '@movies/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Gateway, startGateway } from '../src/gateway.js';

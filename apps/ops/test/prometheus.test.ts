@@ -12,9 +12,10 @@
 import { join } from 'node:path';
 import { meshStateSchema, type TrafficCount } from '@movies/contracts/mesh-state';
 import { MESH_PATH } from '@movies/contracts/names';
+import { seededRandom } from '@movies/contracts/random';
 import { accessLogPattern, ISTIO_BUCKETS, METRICS_PATH } from '@movies/gateway';
 import { type LocalStack, startLocalStack } from '@movies/gateway/testing';
-import { chiSquareGoodnessOfFit, seededRandom } from '@movies/mesh';
+import { chiSquareGoodnessOfFit } from '@movies/mesh';
 import { findPrometheus, type RunningPrometheus, startPrometheus, toolGate, waitFor } from '@movies/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScript } from './support/harness.js';
@@ -109,7 +110,7 @@ describe.runIf(gate.run)('the shipped PromQL against a real Prometheus', () => {
     gate.assertAvailable();
     stack = await startLocalStack({
       overlay: '80-20',
-      backendEnv: { v2: { FAULT_ERROR_RATE: String(FAULT_ERROR_RATE) } },
+      backendEnv: { v2: { FAULT_ERROR_RATE: String(FAULT_ERROR_RATE), FAULT_SEED: '2101' } },
       gateway: {
         random: seededRandom(2_100),
         metrics: { port: 0 },

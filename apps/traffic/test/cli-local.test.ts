@@ -4,9 +4,10 @@
  * generous independent bound (± 4 percentage points over 2 000 requests is more than 4 standard deviations).
  */
 import { spawn } from 'node:child_process';
+import { seededRandom } from '@movies/contracts/random';
 import { startGateway } from '@movies/gateway';
 import { type LocalStack, startLocalStack } from '@movies/gateway/testing';
-import { repoRoot, seededRandom } from '@movies/mesh';
+import { repoRoot } from '@movies/mesh';
 import { waitFor } from '@movies/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestReport } from '../src/commands/test.js';

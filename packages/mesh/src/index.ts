@@ -12,7 +12,6 @@ export {
   isHttpRoute,
 } from './http-route.js';
 export * from './overlays.js';
-export { seededRandom } from './random.js';
 export { type RenderFileResult, renderAll, renderedFileContent } from './render.js';
 export * from './rule-summary.js';
 export { formatPercent, formatSplit } from './split-format.js';

@@ -4,6 +4,7 @@
  * operations' Envoy order.
  */
 import { VISITOR_COOKIE } from '@movies/contracts/names';
+import { seededRandom } from '@movies/contracts/random';
 import { describe, expect, it } from 'vitest';
 import {
   applyHeaderMutations,
@@ -17,7 +18,6 @@ import {
   pinCookieRegex,
   pinOf,
   type RequestInfo,
-  seededRandom,
   splitOf,
   stickyCookieHeader,
   stickyCookieOf,

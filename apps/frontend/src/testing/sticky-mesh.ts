@@ -1,5 +1,5 @@
 import { VISITOR_COOKIE } from '@movies/contracts/names';
-import { seededRandom } from '@movies/mesh/random';
+import { seededRandom } from '@movies/contracts/random';
 import { HttpResponse, http } from 'msw';
 import { writePin } from '../lib/visitor-pin';
 import { backendHandlers } from './backend-handlers';
