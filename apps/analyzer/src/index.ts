@@ -123,3 +123,4 @@ export async function analyzeOverlay(overlay: string, options: RenderOptions = {
   return { overlay, objects, splitFrom: expected?.via, findings };
 }
 export { dashboardQueries } from './check-observability.js';
+export { canaryQueries, dashboardPanels, flaggerQuery, type PanelQuery } from './shipped-queries.js';

@@ -7,7 +7,7 @@
  *   - every panel of the Grafana dashboard, as the flagger variant renders it, shows both versions.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,7 +17,7 @@ import { toolGate } from '@movies/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { dashboardQueries } from '../src/check-observability.js';
-import { flaggerUpstreamDir } from '../src/flagger-schema.js';
+import { canaryQueries, flaggerQuery } from '../src/shipped-queries.js';
 
 const execFileAsync = promisify(execFile);
 const promtool = toolGate(
@@ -26,7 +26,7 @@ const promtool = toolGate(
   'the PromQL checks of the Flagger variant (apps/analyzer/test/flagger-promql.test.ts)',
 );
 
-const repoRoot = join(k8sDir, '..');
+const _repoRoot = join(k8sDir, '..');
 const NAMESPACE = 'movies';
 
 interface Series {
@@ -93,38 +93,6 @@ function istioSeries(): Series[] {
   });
 }
 
-/** Flagger's query for a built-in metric, as istio-metrics-observer.go holds it, rendered for one Canary. */
-function flaggerQuery(metric: string, target: string, interval: string): string {
-  const source = readFileSync(join(flaggerUpstreamDir(), 'istio-metrics-observer.go'), 'utf8');
-  const found = new RegExp(`"${metric}": \`([^\`]+)\``).exec(source);
-  if (!found) throw new Error(`istio-metrics-observer.go has no query for ${metric}`);
-  return (
-    (found[1] as string)
-      .replaceAll('{{ namespace }}', NAMESPACE)
-      .replaceAll('{{ target }}', target)
-      .replaceAll('{{ interval }}', interval)
-      // Go source indentation (tabs) means nothing to PromQL, and YAML refuses tabs where it indents.
-      .replaceAll(/\s+/g, ' ')
-      .trim()
-  );
-}
-
-/** canary.sh's success-rate and p99 queries, from the script, for `workload` over `window`. */
-function canaryShQueries(workload: string, window: string): { success: string; p99: string } {
-  const script = readFileSync(join(repoRoot, 'scripts', 'canary.sh'), 'utf8');
-  const unquote = (text: string) => text.replaceAll('\\"', '"');
-  // A bash expansion as the script writes it, e.g. ${NAMESPACE}.
-  const bashVar = (name: string) => ['$', '{', name, '}'].join('');
-  const selector = unquote(/local selector="(.+)"$/m.exec(script)?.[1] ?? '')
-    .replace(bashVar('NAMESPACE'), NAMESPACE)
-    .replace('movie-backend-v2', workload);
-  const query = (name: string) =>
-    unquote(new RegExp(`${name}="\\$\\(prometheus_scalar "(.+)"\\)"`).exec(script)?.[1] ?? '')
-      .replaceAll(bashVar('selector'), selector)
-      .replaceAll(bashVar('window'), window);
-  return { success: query('success'), p99: query('p99') };
-}
-
 interface ExprTest {
   expr: string;
   eval_time: string;
@@ -178,7 +146,7 @@ describe.runIf(promtool.run)('PromQL during a Flagger rollout (promtool)', () =>
     const interval = (metric: string) =>
       canary.spec.analysis.metrics.find((m) => m.name === metric)?.interval ?? '';
     const target = canary.spec.targetRef.name;
-    const ours = canaryShQueries(target, interval('request-success-rate'));
+    const ours = canaryQueries(NAMESPACE, interval('request-success-rate'), target);
     expect(ours.success).toContain(`destination_workload="${target}"`);
     const at = (expr: string, value: number): ExprTest => ({
       expr,
@@ -187,9 +155,23 @@ describe.runIf(promtool.run)('PromQL during a Flagger rollout (promtool)', () =>
     });
     // The canary workload's own answers only: 3 of 4 succeed, p99 inside the 100–250 ms bucket.
     await evaluate('verdict', [
-      at(flaggerQuery('request-success-rate', target, interval('request-success-rate')), 75),
+      at(
+        flaggerQuery('request-success-rate', {
+          namespace: NAMESPACE,
+          target,
+          interval: interval('request-success-rate'),
+        }),
+        75,
+      ),
       at(ours.success, 75),
-      at(flaggerQuery('request-duration', target, interval('request-duration')), 248.5),
+      at(
+        flaggerQuery('request-duration', {
+          namespace: NAMESPACE,
+          target,
+          interval: interval('request-duration'),
+        }),
+        248.5,
+      ),
       at(ours.p99, 248.5),
     ]);
   });

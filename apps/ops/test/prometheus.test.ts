@@ -10,6 +10,7 @@
  *   - a wrong label or a broken expression fails the same checks.
  */
 import { join } from 'node:path';
+import { canaryQueries, dashboardPanels, flaggerQuery, type PanelQuery } from '@movies/analyzer';
 import { meshStateSchema, type TrafficCount } from '@movies/contracts/mesh-state';
 import { MESH_PATH } from '@movies/contracts/names';
 import { seededRandom } from '@movies/contracts/random';
@@ -19,7 +20,6 @@ import { chiSquareGoodnessOfFit } from '@movies/mesh';
 import { findPrometheus, type RunningPrometheus, startPrometheus, toolGate, waitFor } from '@movies/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScript } from './support/harness.js';
-import { canaryQueries, dashboardPanels, flaggerQuery, type PanelQuery } from './support/promql.js';
 
 const gate = toolGate(
   'prometheus',
