@@ -6,7 +6,6 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'undici';
 import { discard } from './http-io.js';
 import { type AbortReasons, classifyError, type FailureKind, type Outcome } from './outcomes.js';
@@ -36,6 +35,11 @@ interface RouteTimer {
 }
 
 type TryResult = { kind: 'answered' } | { kind: 'retry-status' } | { kind: 'failed'; error: unknown };
+
+/** The back-off wait, on the global timer like every other timer here, so one clock (a test's fake one) runs them all. */
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 const ANSWERED: Outcome = { kind: 'answered' };
 const TRY_ANSWERED: TryResult = { kind: 'answered' };
@@ -136,6 +140,8 @@ export async function forwardWithRetries(plan: ForwardPlan): Promise<Outcome> {
       if (result.kind === 'answered') return ANSWERED;
       if (result.kind === 'retry-status') {
         await sleep(backoffMs(attempt + 1));
+        // The route timeout may pass during the back-off; the next try must not start without it.
+        if (route.reasons.timeout) return { kind: 'timeout', retried: false, error: undefined };
         continue;
       }
       const outcome = await afterFailure(plan, result.error, route, retriesLeft, attempt);

@@ -1,0 +1,28 @@
+// @ts-check
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  // pnpm does not hoist the runner next to @stryker-mutator/core, so name it instead of relying on its glob.
+  plugins: ['@stryker-mutator/vitest-runner'],
+  vitest: { configFile: 'vitest.mutation.config.ts' },
+  coverageAnalysis: 'perTest',
+  mutate: [
+    'packages/mesh/src/{header-operations,weights,stats,sticky-sessions,http-route,virtual-service,host-versions,split-format,rule-summary}.ts',
+    'packages/contracts/src/*.ts',
+    '!packages/contracts/src/index.ts',
+    'apps/gateway/src/{retry-policy,outcomes,attempts,routing-table}.ts',
+    'apps/backend/src/movies/query-schemas.ts',
+    'apps/backend/src/original-api/query-schemas.ts',
+    'apps/backend/src/catalogue/catalogue.ts',
+    'apps/backend/src/errors.ts',
+    'apps/traffic/src/commands/test.ts',
+  ],
+  concurrency: 2,
+  ignoreStatic: true,
+  reporters: ['html', 'json', 'clear-text', 'progress'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+  thresholds: { high: 90, low: 85, break: 85 },
+};
