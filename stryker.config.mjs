@@ -18,7 +18,7 @@ export default {
     'apps/traffic/src/commands/test.ts',
   ],
   concurrency: 2,
-  ignoreStatic: true,
+  ignoreStatic: false,
   reporters: ['html', 'json', 'clear-text', 'progress'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
