@@ -19,6 +19,7 @@ export default {
   ],
   concurrency: 2,
   ignoreStatic: false,
+  timeoutMS: 10_000,
   reporters: ['html', 'json', 'clear-text', 'progress'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
