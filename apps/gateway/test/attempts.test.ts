@@ -441,6 +441,26 @@ describe('route timeout', () => {
     expect(outcome).toMatchObject({ kind: 'timeout', retried: false });
   });
 
+  it('stops the route timer as soon as the request ends', async () => {
+    const upstream = new FakeUpstream([{ status: 200 }]);
+    const client = new FakeClient();
+    const done = forwardWithRetries({
+      pool: upstream as unknown as Pool,
+      path: '/',
+      method: 'GET',
+      headers: {},
+      body: undefined,
+      policy: retryPolicyOf(routeRule()),
+      idempotent: true,
+      routeTimeoutMs: 1000,
+      res: client.res as unknown as ServerResponse,
+      answer: client.answer,
+    });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await done).toEqual({ kind: 'answered' });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('leaves no timer behind once the request ends', async () => {
     await forward({
       replies: [{ status: 200 }],

@@ -11,7 +11,7 @@ function rule(retries?: HttpRoute['retries']): HttpRoute {
 }
 
 function statuses(retriable: (status: number) => boolean): number[] {
-  const all = [200, 404, 408, 409, 429, 499, 500, 501, 502, 503, 504, 505, 599];
+  const all = [50, 200, 404, 408, 409, 429, 499, 500, 501, 502, 503, 504, 505, 599, 5000];
   return all.filter(retriable);
 }
 
@@ -37,7 +37,7 @@ describe('retryPolicyOf', () => {
     const policy = retryPolicyOf(rule({ attempts: 1, retryOn: '5xx' }));
     expect(policy.onConnectFailure).toBe(true);
     expect(policy.onReset).toBe(true);
-    expect(statuses(policy.retriableStatus)).toEqual([500, 501, 502, 503, 504, 505, 599]);
+    expect(statuses(policy.retriableStatus)).toEqual([500, 501, 502, 503, 504, 505, 599, 5000]);
   });
 
   it('retries 502, 503 and 504 and connect failures, but not resets, on gateway-error', () => {

@@ -82,14 +82,14 @@ describe('httpRouteToVirtualService', () => {
     const vs = httpRouteToVirtualService(
       httpRoute({
         rules: [
-          rule({ path: { value: '/a' }, queryParams: [header('q')] }, 'query'),
           rule({ path: { value: '/a' } }, 'plain'),
+          rule({ path: { value: '/a' }, queryParams: [header('q')] }, 'query'),
+          rule({ path: { value: '/a' }, headers: [header('h1')] }, 'one-header'),
           rule({ path: { value: '/a' }, headers: [header('h1'), header('h2')] }, 'two-headers'),
           rule(
             { path: { value: '/a' }, headers: [header('h1')], queryParams: [header('q')] },
             'header-query',
           ),
-          rule({ path: { value: '/a' }, headers: [header('h1')] }, 'one-header'),
           rule({ path: { value: '/a' }, method: 'GET' }, 'method'),
           rule({ path: { value: '/abc' } }, 'longer'),
           rule({ path: { type: 'Exact', value: '/a' } }, 'exact'),
@@ -287,7 +287,28 @@ describe('httpRouteToVirtualService', () => {
   });
 
   it('gives an HTTPRoute without rules or spec no rules', () => {
-    expect(() => httpRouteToVirtualService({ ...httpRoute({}), spec: undefined })).toThrow(ManifestError);
+    const noRules = () => httpRouteToVirtualService({ ...httpRoute({}), spec: undefined });
+    expect(noRules).toThrow(/spec\.http/);
+    expect(noRules).not.toThrow(/backendRefs/);
+  });
+
+  it('reads a modifier filter without its modifier as no operations, and a path without value as /', () => {
+    const vs = httpRouteToVirtualService(
+      httpRoute({
+        rules: [
+          {
+            matches: [{ path: { type: 'PathPrefix' } }],
+            filters: [
+              { type: 'RequestHeaderModifier' },
+              { type: 'ResponseHeaderModifier', responseHeaderModifier: {} },
+            ],
+            backendRefs: [backend('a')],
+          },
+        ],
+      }),
+    );
+    expect(vs.spec.http[0]?.match).toEqual([{ uri: { prefix: '/' } }]);
+    expect(vs.spec.http[0]?.headers).toEqual({ request: {}, response: {} });
   });
 });
 
@@ -333,6 +354,11 @@ describe('httpRoutesAsVirtualServices', () => {
       'method',
     );
     expect(names([bare, method])).toEqual(['method', 'bare']);
+    const typeOnly = httpRoute(
+      { rules: [{ matches: [{ path: { type: 'PathPrefix' } }], backendRefs: [backend('t')] }] },
+      'type-only',
+    );
+    expect(names([bare, typeOnly])).toEqual(['type-only', 'bare']);
   });
 
   it('reads a per-version Service as the DestinationRule subset that selects the same pods', () => {
@@ -342,6 +368,21 @@ describe('httpRoutesAsVirtualServices', () => {
       service('movie-backend-v2', { version: 'v2', app: 'movie-backend' }),
       service('movie-backend-all', { app: 'movie-backend', version: 'v2', extra: 'x' }),
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 'headless' }, spec: {} },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'no-spec' } },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'movie-backend-v2' },
+        spec: { selector: { version: 'v2' } },
+      },
+      service('solo', { version: 'v9' }),
+      {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'ServiceEntry',
+        metadata: { name: 'not-a-rule' },
+        spec: { host: 'movie-backend', subsets: [{ name: 'v7', labels: { version: 'v2' } }] },
+      },
+      { ...destinationRule, spec: { host: 'unknown', subsets: [{ name: 'v9', labels: { version: 'v9' } }] } },
       destinationRule,
       { ...destinationRule, spec: { host: 'unknown', subsets: [{ name: 'v9' }] } },
       { ...destinationRule, spec: { subsets: [{ name: 'v8' }] } },
@@ -354,6 +395,8 @@ describe('httpRoutesAsVirtualServices', () => {
               backend('movie-backend-v2.movies', { weight: 10 }),
               backend('movie-backend-all', { weight: 5 }),
               backend('headless', { weight: 5 }),
+              backend('solo', { weight: 0 }),
+              backend('movie-backend', { weight: 0 }),
             ],
           },
         ],
@@ -365,7 +408,13 @@ describe('httpRoutesAsVirtualServices', () => {
       ['movie-backend', 'v2', 10],
       ['movie-backend-all', undefined, 5],
       ['headless', undefined, 5],
+      ['solo', undefined, 0],
+      ['movie-backend', undefined, 0],
     ]);
+    expect(vs?.spec.http[0]?.route[5]?.destination).toStrictEqual({
+      host: 'movie-backend',
+      port: { number: 8080 },
+    });
   });
 
   it('keeps a destination that already names a subset', () => {

@@ -67,6 +67,10 @@ describe('the pin regex', () => {
     expect(pinOf({ match: [block('v1'), block('v2')], route: [] })).toBeUndefined();
     expect(pinOf({ match: [block('v1'), block('v1', 'other')], route: [] })).toBeUndefined();
     expect(pinOf({ match: [block('v1'), { uri: { prefix: '/' } }], route: [] })).toBeUndefined();
+    expect(pinOf({ match: [{ headers: { 'x-a': { exact: '1' } } }], route: [] })).toBeUndefined();
+    const regex = pinCookieRegex('v1');
+    expect(pinOf({ match: [{ headers: { cookie: { regex: `x${regex}` } } }], route: [] })).toBeUndefined();
+    expect(pinOf({ match: [{ headers: { cookie: { regex: `${regex}x` } } }], route: [] })).toBeUndefined();
     expect(
       pinOf({ match: [{ headers: { cookie: { regex: 'movie-version=v1' } } }], route: [] }),
     ).toBeUndefined();
@@ -91,6 +95,7 @@ describe('Set-Cookie', () => {
     expect(parseSetCookie('a=b=c; MAX-AGE=10')).toEqual({ name: 'a', value: 'b=c', maxAge: 10 });
     expect(parseSetCookie('flag; Max-Age=1x')).toEqual({ name: '', value: 'flag', maxAge: undefined });
     expect(parseSetCookie('a=b; Max-Age=')).toEqual({ name: 'a', value: 'b', maxAge: undefined });
+    expect(parseSetCookie('a=b;Max-Age=5')).toEqual({ name: 'a', value: 'b', maxAge: 5 });
     expect(parseSetCookie('a=b; x-max-age=5')).toEqual({ name: 'a', value: 'b', maxAge: undefined });
     expect(parseSetCookie('')).toEqual({ name: '', value: '', maxAge: undefined });
   });
@@ -176,7 +181,7 @@ describe('destinationLike', () => {
         request: { set: { 'x-r': '1' } },
         response: {
           set: { 'x-keep': 'movie-version=v1', 'Set-Cookie': 'movie-version=v1; Path=/' },
-          add: { 'set-cookie': 'other=v1' },
+          add: { 'set-cookie': 'other=movie-version=v1' },
         },
       },
     };
@@ -187,9 +192,18 @@ describe('destinationLike', () => {
         request: { set: { 'x-r': '1' } },
         response: {
           set: { 'x-keep': 'movie-version=v1', 'Set-Cookie': 'movie-version=v3; Path=/' },
-          add: { 'set-cookie': 'other=v1' },
+          add: { 'set-cookie': 'other=movie-version=v1' },
         },
       },
+    });
+    const setOnly = {
+      destination: { host: 'h', subset: 'v1' },
+      headers: { response: { set: { 'set-cookie': 'movie-version=v1' } } },
+    };
+    expect(destinationLike(setOnly, 'v2', 1)).toStrictEqual({
+      destination: { host: 'h', subset: 'v2' },
+      weight: 1,
+      headers: { response: { set: { 'set-cookie': 'movie-version=v2' } } },
     });
     const addOnly = destinationLike(to('v1', 50), 'v2', 5);
     expect(addOnly).toStrictEqual(to('v2', 5));
@@ -242,6 +256,21 @@ describe('reconcilePins', () => {
     const middle = reconcilePins([pinV2, rule], 1);
     expect(names(middle)).toEqual(['pin-v1', 'pin-v2', 'pin-v3', 'weighted']);
     expect(middle.added).toEqual([0, 2]);
+  });
+
+  it('puts a new pin before the first existing pin of a later subset', () => {
+    const rule = weighted(to('v1', 40), to('v2', 30), to('v3', 30));
+    const pin = (subset: string) => pinRuleFor(rule, { host: 'movie-backend', subset }, 'movie-version');
+    const plan = reconcilePins([pin('v2'), pin('v3'), rule], 2);
+    expect(names(plan)).toEqual(['pin-v1', 'pin-v2', 'pin-v3', 'weighted']);
+  });
+
+  it('does not count another cookie’s pin as the sticky cookie’s', () => {
+    const rule = weighted(to('v1', 100));
+    const other = pinRuleFor(rule, { host: 'movie-backend', subset: 'v1' }, 'other');
+    const plan = reconcilePins([other, rule], 1);
+    expect(names(plan)).toEqual(['pin-v1', 'pin-v1', 'weighted']);
+    expect(pinOf(plan.http[1] as HttpRoute)).toEqual({ cookie: 'movie-version', value: 'v1' });
   });
 
   it('drops the pins of subsets at 0 and of subsets gone, keeping other cookies’ pins and the rest', () => {

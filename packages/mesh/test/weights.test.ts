@@ -101,6 +101,13 @@ describe('withWeights', () => {
     const hostOnly = virtualService([{ route: [{ destination: { host: 'movie-backend' } }, to('v1', 100)] }]);
     const [shifted] = withWeights([hostOnly], { v1: 100 });
     expect(shifted?.spec.http[0]?.route.map((d) => d.weight)).toEqual([0, 100]);
+    // Even a weight keyed "undefined" does not reach it.
+    const [odd] = withWeights([hostOnly], { v1: 50, undefined: 50 });
+    expect(odd?.spec.http[0]?.route.map((d) => [d.destination.subset, d.weight])).toEqual([
+      [undefined, 0],
+      ['v1', 50],
+      ['undefined', 50],
+    ]);
   });
 
   it('adds a subset the rule lacks after the others, modelled on the first destination', () => {
