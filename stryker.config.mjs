@@ -15,10 +15,11 @@ export default {
     'apps/backend/src/original-api/query-schemas.ts',
     'apps/backend/src/catalogue/catalogue.ts',
     'apps/backend/src/errors.ts',
-    'apps/traffic/src/commands/test.ts',
+    // Only the report's numbers and verdict (buildTestReport to successRateByVersion), not its text formatting.
+    'apps/traffic/src/commands/test.ts:16-105',
   ],
   concurrency: 2,
-  ignoreStatic: false,
+  ignoreStatic: true,
   timeoutMS: 10_000,
   reporters: ['html', 'json', 'clear-text', 'progress'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },

@@ -8,11 +8,11 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: [
-      'packages/contracts/test/contracts.test.ts',
-      'packages/mesh/test/{http-route,split-format,stats,sticky-pins,virtual-service,weights}.test.ts',
+      'packages/contracts/test/{contracts,errors}.test.ts',
+      'packages/mesh/test/{header-operations,host-versions,http-route,split-format,stats,stats-edges,sticky-pins,virtual-service,weights}.test.ts',
       'apps/gateway/test/{attempts,outcomes,retry-policy,routing-table}.test.ts',
       'apps/backend/test/{catalogue,errors,query-schemas}.test.ts',
-      'apps/traffic/test/report.test.ts',
+      'apps/traffic/test/{report,verdict}.test.ts',
     ],
     // Every test here takes milliseconds: a mutant that makes one hang fails it fast, without Stryker's timeout.
     testTimeout: 5_000,

@@ -128,6 +128,9 @@ describe('path ids', () => {
         'Invalid path parameter movie_id: must be a positive integer movie id',
       );
     }
+    expect(refusal(movieParamsSchema, {}, 'path')).toBe(
+      'Invalid path parameter movie_id: Invalid input: expected string, received undefined',
+    );
     expect(refusal(genreParamsSchema, { genre_id: '0' }, 'path')).toBe(
       'Invalid path parameter genre_id: must be a positive integer genre id',
     );

@@ -100,7 +100,6 @@ async function tryOnce(plan: ForwardPlan, route: RouteTimer, retriesLeft: boolea
     clearTimeout(tryTimer);
     // Stryker disable next-line StringLiteral: the loop tells only answered and retry-status apart; any other kind is a failure
     return { kind: 'failed', error };
-    // Stryker disable next-line BlockStatement: a stale listener only aborts a try that has already ended
   } finally {
     // Stryker disable next-line StringLiteral: a stale listener only aborts a try that has already ended
     route.controller?.signal.removeEventListener('abort', abortTry);

@@ -184,7 +184,6 @@ export function reconcilePins(http: readonly HttpRoute[], weightedIndex: number)
     const later = active
       .slice(order + 1)
       .map(pinnedAt)
-      // Stryker disable next-line EqualityOperator: a pin's index never equals the weighted rule's
       .filter((index) => index !== -1 && index < weightedAt);
     const at = later.length > 0 ? Math.min(...later) : weightedAt;
     const destination = weighted.route.find((d) => d.destination.subset === subset) as RouteDestination;

@@ -33,11 +33,16 @@ export interface FileScore {
 }
 
 /** Each mutated file's score and floor, in file name order. */
-export function fileScores(report: MutationTestResult, floors: Readonly<Record<string, number>> = FLOORS): FileScore[] {
+export function fileScores(
+  report: MutationTestResult,
+  floors: Readonly<Record<string, number>> = FLOORS,
+): FileScore[] {
   return Object.keys(report.files)
     .sort()
     .map((file) => {
-      const { metrics } = calculateMetrics({ [file]: report.files[file] as MutationTestResult['files'][string] });
+      const { metrics } = calculateMetrics({
+        [file]: report.files[file] as MutationTestResult['files'][string],
+      });
       return {
         file,
         score: Number.isNaN(metrics.mutationScore) ? null : metrics.mutationScore,
@@ -61,7 +66,10 @@ export function belowFloor(scores: readonly FileScore[]): string[] {
 }
 
 /** A floor named for a file the report does not hold: a rename would otherwise drop the check silently. */
-export function missingFloors(report: MutationTestResult, floors: Readonly<Record<string, number>> = FLOORS): string[] {
+export function missingFloors(
+  report: MutationTestResult,
+  floors: Readonly<Record<string, number>> = FLOORS,
+): string[] {
   return Object.keys(floors)
     .filter((file) => !(file in report.files))
     .map((file) => `${file}: has a floor of ${floors[file]} % but is not in the mutation report`);
@@ -74,7 +82,9 @@ function main(): void {
   try {
     report = JSON.parse(readFileSync(reportFile, 'utf8')) as MutationTestResult;
   } catch (error) {
-    console.error(`mutation floors: cannot read the Stryker JSON report ${reportFile}: ${(error as Error).message}`);
+    console.error(
+      `mutation floors: cannot read the Stryker JSON report ${reportFile}: ${(error as Error).message}`,
+    );
     process.exitCode = 1;
     return;
   }
