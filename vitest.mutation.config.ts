@@ -9,9 +9,10 @@ export default defineConfig({
   test: {
     include: [
       'packages/contracts/test/{contracts,errors}.test.ts',
-      'packages/mesh/test/{header-operations,host-versions,http-route,split-format,stats,stats-edges,sticky-pins,virtual-service,weights}.test.ts',
+      'packages/mesh/test/{header-operations,host-versions,http-route,rule-summary,split-format,stats,stats-edges,sticky-pins,virtual-service,virtual-service-edges,weights}.test.ts',
       'apps/gateway/test/{attempts,outcomes,retry-policy,routing-table}.test.ts',
-      'apps/backend/test/{catalogue,errors,query-schemas}.test.ts',
+      // The API through supertest, in process: the catalogue's queries as the routes use them.
+      'apps/backend/test/{api,catalogue,errors,query-schemas}.test.ts',
       'apps/traffic/test/{report,verdict}.test.ts',
     ],
     // Every test here takes milliseconds: a mutant that makes one hang fails it fast, without Stryker's timeout.
