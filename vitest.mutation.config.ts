@@ -12,7 +12,7 @@ export default defineConfig({
       'packages/mesh/test/{header-operations,host-versions,http-route,rule-summary,split-format,stats,stats-edges,sticky-pins,virtual-service,virtual-service-edges,weights}.test.ts',
       'apps/gateway/test/{attempts,outcomes,retry-policy,routing-table}.test.ts',
       // The API through supertest, in process: the catalogue's queries as the routes use them.
-      'apps/backend/test/{api,catalogue,errors,query-schemas}.test.ts',
+      'apps/backend/test/{api,catalogue,catalogue-queries,errors,query-schemas}.test.ts',
       'apps/traffic/test/{report,verdict}.test.ts',
     ],
     // Every test here takes milliseconds: a mutant that makes one hang fails it fast, without Stryker's timeout.
