@@ -66,11 +66,13 @@ const movies = [
   movie(5, { title: 'Anand', popularity: 10, vote_average: 7, release_date: '1971-03-12', genre_ids: [3] }),
 ];
 
-const catalogue = new Catalogue({ catalogue: 'bollywood', genres, movies });
+/** Built inside each test, so the constructor's indexing runs under the test (and its mutants are seen there). */
+const build = () => new Catalogue({ catalogue: 'bollywood', genres, movies });
 const ids = (list: readonly Movie[]) => list.map((m) => m.id);
 
 describe('Catalogue', () => {
   it('knows its name, size, genres and movies by id', () => {
+    const catalogue = build();
     expect([catalogue.name, catalogue.size]).toEqual(['bollywood', 5]);
     expect([catalogue.hasGenre(2), catalogue.hasGenre(9)]).toEqual([true, false]);
     expect(catalogue.genre(3)).toEqual({ id: 3, name: 'Comedy' });
@@ -86,6 +88,7 @@ describe('Catalogue', () => {
   });
 
   it('sorts by each key with its tie-breaks', () => {
+    const catalogue = build();
     const order = Object.fromEntries(SORT_KEYS.map((sort) => [sort, ids(catalogue.sorted(undefined, sort))]));
     expect(order).toEqual({
       popularity: [2, 1, 3, 4, 5],
@@ -99,6 +102,7 @@ describe('Catalogue', () => {
   });
 
   it('pages a listing and counts its pages', () => {
+    const catalogue = build();
     const page = (pageNumber: number, perPage: number) =>
       catalogue.list({ page: pageNumber, perPage, sort: 'popularity' });
     expect(page(1, 2)).toEqual({
@@ -114,6 +118,7 @@ describe('Catalogue', () => {
   });
 
   it('searches titles without case or accents, and overviews only when asked', () => {
+    const catalogue = build();
     const search = (q: string, qInOverview?: boolean) =>
       ids(
         catalogue.list({
@@ -138,6 +143,7 @@ describe('Catalogue', () => {
   });
 
   it('lists the home genres with films, most films first, then by name', () => {
+    const catalogue = build();
     expect(catalogue.homeGenres()).toEqual([
       { id: 2, name: 'Action' },
       { id: 3, name: 'Comedy' },
@@ -146,6 +152,7 @@ describe('Catalogue', () => {
   });
 
   it('builds the home feed once per size: featured by popularity, rows by rating without repeats', () => {
+    const catalogue = build();
     const feed = catalogue.home(1, 1);
     expect(ids(feed.featured)).toEqual([2]);
     // Equal scarcity: the lower genre id picks first, so Drama takes film 1 and Action, with nothing left, is dropped.

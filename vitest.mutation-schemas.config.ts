@@ -1,0 +1,9 @@
+/** The schema tests stryker.schemas.config.mjs runs against each mutant of the zod schemas (see vitest.mutation.config.ts). */
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['packages/contracts/test/*.test.ts', 'apps/backend/test/query-schemas.test.ts'],
+    testTimeout: 5_000,
+  },
+});
