@@ -8,7 +8,6 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: [
-      'packages/contracts/test/{contracts,errors}.test.ts',
       'packages/mesh/test/{header-operations,host-versions,host-versions-edges,http-route,rule-summary,split-format,stats,stats-edges,sticky-pins,virtual-service,virtual-service-edges,weights}.test.ts',
       'apps/gateway/test/{attempts,outcomes,retry-policy,routing-table}.test.ts',
       // The API through supertest, in process: the catalogue's queries as the routes use them.

@@ -77,16 +77,22 @@ export function missingFloors(
 
 function main(): void {
   const root = fileURLToPath(new URL('../../..', import.meta.url));
-  const reportFile = resolve(root, process.argv[2] ?? 'reports/mutation/mutation.json');
-  let report: MutationTestResult;
-  try {
-    report = JSON.parse(readFileSync(reportFile, 'utf8')) as MutationTestResult;
-  } catch (error) {
-    console.error(
-      `mutation floors: cannot read the Stryker JSON report ${reportFile}: ${(error as Error).message}`,
-    );
-    process.exitCode = 1;
-    return;
+  const reportFiles = process.argv.slice(2);
+  if (reportFiles.length === 0) reportFiles.push('reports/mutation/mutation.json');
+  // Each Stryker run writes its own report; their files do not overlap, so one merged report holds them all.
+  const report: MutationTestResult = { schemaVersion: '2', thresholds: { high: 90, low: 85 }, files: {} };
+  for (const name of reportFiles) {
+    const reportFile = resolve(root, name);
+    try {
+      const part = JSON.parse(readFileSync(reportFile, 'utf8')) as MutationTestResult;
+      Object.assign(report.files, part.files);
+    } catch (error) {
+      console.error(
+        `mutation floors: cannot read the Stryker JSON report ${reportFile}: ${(error as Error).message}`,
+      );
+      process.exitCode = 1;
+      return;
+    }
   }
   const scores = fileScores(report);
   for (const s of scores) {
