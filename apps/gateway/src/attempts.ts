@@ -6,7 +6,6 @@
  */
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable, Writable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'undici';
 import { discard } from './http-io.js';
 import { type AbortReasons, classifyError, type FailureKind, type Outcome } from './outcomes.js';
@@ -37,20 +36,28 @@ interface RouteTimer {
 
 type TryResult = { kind: 'answered' } | { kind: 'retry-status' } | { kind: 'failed'; error: unknown };
 
+/** The back-off wait, on the global timer like every other timer here, so one clock (a test's fake one) runs them all. */
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 const ANSWERED: Outcome = { kind: 'answered' };
 const TRY_ANSWERED: TryResult = { kind: 'answered' };
 const TRY_RETRY_STATUS: TryResult = { kind: 'retry-status' };
 
 function startRouteTimer(plan: ForwardPlan): RouteTimer {
+  // Stryker disable next-line ObjectLiteral,BooleanLiteral: tryOnce resets perTry before every try, and an absent flag reads as false
   const reasons = { timeout: false, perTry: false };
   // Abort signals only when a timeout needs them: the common path stays allocation-light. A client that goes
   // away is noticed by undici itself, which aborts the upstream request when `res` closes early.
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a controller that no timer fires changes nothing but an allocation
   const timed = plan.routeTimeoutMs > 0 || plan.policy.perTryTimeoutMs !== undefined;
   const controller = timed ? new AbortController() : undefined;
   const timer =
     plan.routeTimeoutMs > 0
       ? setTimeout(() => {
           reasons.timeout = true;
+          // Stryker disable next-line OptionalChaining: this timer exists only with a route timeout, which also creates the controller
           controller?.abort();
         }, plan.routeTimeoutMs)
       : undefined;
@@ -61,13 +68,16 @@ function startRouteTimer(plan: ForwardPlan): RouteTimer {
 async function tryOnce(plan: ForwardPlan, route: RouteTimer, retriesLeft: boolean): Promise<TryResult> {
   route.reasons.perTry = false;
   const tryController = route.controller ? new AbortController() : undefined;
+  // Stryker disable next-line OptionalChaining: abortTry is registered only on route.controller, which exists exactly when tryController does
   const abortTry = () => tryController?.abort();
+  // Stryker disable next-line ObjectLiteral,BooleanLiteral: the listener is removed in the finally below whether or not it fired
   route.controller?.signal.addEventListener('abort', abortTry, { once: true });
   const perTryMs = plan.policy.perTryTimeoutMs;
   const tryTimer =
     perTryMs !== undefined
       ? setTimeout(() => {
           route.reasons.perTry = true;
+          // Stryker disable next-line OptionalChaining: a per-try timeout makes the plan timed, so tryController exists
           tryController?.abort();
         }, perTryMs)
       : undefined;
@@ -88,8 +98,10 @@ async function tryOnce(plan: ForwardPlan, route: RouteTimer, retriesLeft: boolea
     return retryStatus ? TRY_RETRY_STATUS : TRY_ANSWERED;
   } catch (error) {
     clearTimeout(tryTimer);
+    // Stryker disable next-line StringLiteral: the loop tells only answered and retry-status apart; any other kind is a failure
     return { kind: 'failed', error };
   } finally {
+    // Stryker disable next-line StringLiteral: a stale listener only aborts a try that has already ended
     route.controller?.signal.removeEventListener('abort', abortTry);
   }
 }
@@ -136,6 +148,8 @@ export async function forwardWithRetries(plan: ForwardPlan): Promise<Outcome> {
       if (result.kind === 'answered') return ANSWERED;
       if (result.kind === 'retry-status') {
         await sleep(backoffMs(attempt + 1));
+        // The route timeout may pass during the back-off; the next try must not start without it.
+        if (route.reasons.timeout) return { kind: 'timeout', retried: false, error: undefined };
         continue;
       }
       const outcome = await afterFailure(plan, result.error, route, retriesLeft, attempt);

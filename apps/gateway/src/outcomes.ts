@@ -64,6 +64,7 @@ export function classifyError(error: unknown, reasons: AbortReasons): FailureKin
   if (reasons.timeout) return 'timeout';
   if (reasons.perTry) return 'per-try-timeout';
   const code = (error as { code?: string } | null)?.code;
+  // Stryker disable next-line ConditionalExpression: an undefined code is in neither set below, so it ends as 'other' either way
   if (code === undefined) return 'other';
   if (connectCodes.has(code)) return 'connect';
   return resetCodes.has(code) ? 'reset' : 'other';

@@ -115,6 +115,9 @@ describe('the gateway access rule', () => {
     expect(allowedHostsFrom({})).toEqual([]);
     expect(allowedHostsFrom({ GATEWAY_HOST: '127.0.0.1' })).toEqual([]);
     expect(allowedHostsFrom({ GATEWAY_HOST: '::' })).toEqual([]);
+    // A name that starts or ends with digits is still a name; only an all-digit-and-dot one is an address.
+    expect(allowedHostsFrom({ GATEWAY_HOST: '10.box' })).toEqual(['10.box']);
+    expect(allowedHostsFrom({ GATEWAY_HOST: 'box.10' })).toEqual(['box.10']);
     expect(
       allowedHostsFrom({ GATEWAY_HOST: 'MyBox.lan', GATEWAY_ALLOWED_HOSTS: 'a.lan, .Example.test,,' }),
     ).toEqual(['mybox.lan', 'a.lan', '.example.test']);
@@ -128,6 +131,9 @@ describe('the gateway access rule', () => {
         `GATEWAY_ALLOWED_HOSTS must be host names separated by commas, such as mybox.lan,.example.test, or true (got ${JSON.stringify(entry)})`,
       );
     }
+    expect(() => allowedHostsFrom({ GATEWAY_ALLOWED_HOSTS: '*,ok.lan,a..lan' })).toThrow(
+      /\(got "\*", "a\.\.lan"\)$/,
+    );
   });
 
   it('sends the token as a bearer credential', () => {

@@ -43,11 +43,14 @@ export function stickyCookieHeader(
 
 /** The cookie name and value a rule pins on: every match block requires `cookie` to match pinCookieRegex. */
 export function pinOf(rule: HttpRoute): { cookie: string; value: string } | undefined {
+  // Stryker disable next-line ArrayDeclaration: a stand-in block has no cookie regex, so the rule is no pin either way
   const blocks = rule.match ?? [];
+  // Stryker disable next-line ConditionalExpression: with no block the loop finds no pin and returns undefined anyway
   if (blocks.length === 0) return undefined;
   let pin: { cookie: string; value: string } | undefined;
   for (const block of blocks) {
     const regex = block.headers?.cookie?.regex;
+    // Stryker disable next-line ConditionalExpression: exec(undefined) tests the text 'undefined', which has no pin shape
     const found = regex === undefined ? null : pinRegexShape.exec(regex);
     if (!found) return undefined;
     const current = { cookie: unescapeRegex(found[1] as string), value: unescapeRegex(found[2] as string) };
@@ -59,6 +62,7 @@ export function pinOf(rule: HttpRoute): { cookie: string; value: string } | unde
 
 /** The first name=value pair of a Set-Cookie header value. */
 export function parseSetCookie(header: string): { name: string; value: string; maxAge: number | undefined } {
+  // Stryker disable next-line StringLiteral: split always returns at least one element, so the default is never used
   const [pair = '', ...attributes] = header.split(';');
   const eq = pair.indexOf('=');
   const maxAge = attributes
@@ -66,6 +70,7 @@ export function parseSetCookie(header: string): { name: string; value: string; m
     .find((value) => value !== undefined);
   return {
     name: (eq === -1 ? '' : pair.slice(0, eq)).trim(),
+    // Stryker disable next-line ConditionalExpression: with eq = -1, pair.slice(eq + 1) is pair itself
     value: (eq === -1 ? pair : pair.slice(eq + 1)).trim(),
     maxAge: maxAge === undefined ? undefined : Number(maxAge),
   };
@@ -146,6 +151,7 @@ export function reconcilePins(http: readonly HttpRoute[], weightedIndex: number)
   let weightedAt = rules.indexOf(weighted);
   const added: number[] = [];
   const pinnedAt = (subset: string) =>
+    // Stryker disable next-line OptionalChaining: the second pinOf runs only when the first found a pin
     rules.findIndex((rule) => pinOf(rule)?.cookie === cookie && pinOf(rule)?.value === subset);
   active.forEach((subset, order) => {
     if (pinnedAt(subset) !== -1) return;
@@ -156,11 +162,14 @@ export function reconcilePins(http: readonly HttpRoute[], weightedIndex: number)
     const at = later.length > 0 ? Math.min(...later) : weightedAt;
     const destination = weighted.route.find((d) => d.destination.subset === subset) as RouteDestination;
     rules.splice(at, 0, pinRuleFor(weighted, destination.destination, cookie));
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: new pins are placed in increasing order (before pins of later subsets only), so no earlier one ever shifts
     for (let i = 0; i < added.length; i++)
+      // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: as above, never reached with added[i] >= at
       if ((added[i] as number) >= at) added[i] = (added[i] as number) + 1;
     added.push(at);
     weightedAt++;
   });
+  // Stryker disable next-line MethodExpression,ArrowFunction,ArithmeticOperator: added is already in increasing order (see above)
   return { http: rules, removed, added: added.sort((a, b) => a - b), weightedIndex: weightedAt };
 }
 
@@ -170,9 +179,11 @@ export class CookieJar {
 
   /** Keeps the cookies of Set-Cookie header values; Max-Age of 0 or less deletes one. */
   store(setCookie: string | readonly string[] | undefined): void {
+    // Stryker disable next-line ArrayDeclaration: a stand-in header has no name=value pair and is skipped
     for (const header of typeof setCookie === 'string' ? [setCookie] : (setCookie ?? [])) {
       const { name, value, maxAge } = parseSetCookie(header);
       if (!name) continue;
+      // Stryker disable next-line ConditionalExpression: undefined <= 0 is false, so the first test only documents intent
       if (maxAge !== undefined && maxAge <= 0) this.cookies.delete(name);
       else this.cookies.set(name, value);
     }

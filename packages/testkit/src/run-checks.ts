@@ -1,6 +1,6 @@
 /**
- * `pnpm test`: typecheck, lint and build the workspace, run every package's test suite, then print CI's one line,
- * "N passed, N failed[, N skipped]", last. Every stage runs even when an earlier one failed, except that the suites
+ * `pnpm test`: typecheck, lint and build the workspace, mutation-test the core modules, run every package's test
+ * suite, then print CI's one line, "N passed, N failed[, N skipped]", last. Every stage runs even when an earlier one failed, except that the suites
  * need the build; a failed stage counts as failed, and the exit code is 1 exactly when the failed count is above 0.
  * SIGINT, SIGTERM and SIGHUP stop the running stage with its whole process group.
  */
@@ -39,6 +39,8 @@ export const defaultStages: readonly Stage[] = [
   { name: 'typecheck', command: 'pnpm', args: ['-r', 'typecheck'] },
   { name: 'lint', command: 'pnpm', args: ['lint'] },
   { name: 'build', command: 'pnpm', args: ['-r', 'build'], gatesSuites: true },
+  // Mutation testing of the core modules (stryker.config.mjs); a score under its floors fails the stage.
+  { name: 'mutation', command: 'pnpm', args: ['test:mutation'] },
 ];
 
 const workspaceGroups = ['packages', 'apps'];

@@ -60,7 +60,9 @@ export function parseOrBadRequest<S extends z.ZodType>(
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
+  // Stryker disable next-line OptionalChaining: a failed parse always has at least one issue
   const name = issue?.path[0] !== undefined ? String(issue.path[0]) : 'query';
+  // Stryker disable next-line OptionalChaining,StringLiteral: a failed parse always has an issue, and zod gives every issue a message
   const message = issue?.message ?? 'invalid value';
   const detail = message.startsWith(`${name} `) ? message.slice(name.length + 1) : message;
   throw new AppError('BAD_REQUEST', `Invalid ${part} parameter ${name}: ${detail}`);
