@@ -115,6 +115,7 @@ function namedWeights(positionals: readonly string[]): WeightChange {
   return { weights };
 }
 
+/** `set`'s arguments; each weight by @movies/mesh parseWeight, the rule every tool shares. */
 function weightChange(positionals: readonly string[], overlays: readonly string[]): WeightChange {
   if (positionals.length === 0)
     throw new UsageError('set needs an overlay name or weights, e.g. `set 50-50` or `set 95 5`');
@@ -134,21 +135,10 @@ function weightChange(positionals: readonly string[], overlays: readonly string[
 }
 
 /** The options' values as the parsers above leave them; commander names `--per-visitor` perVisitor. */
-type Numeric =
-  | 'timeout'
-  | 'concurrency'
-  | 'visitors'
-  | 'perVisitor'
-  | 'alpha'
-  | 'rate'
-  | 'window'
-  | 'interval';
-type Options = { [name in Numeric | 'duration']?: number } & {
-  path?: string;
-  header?: Record<string, string>;
-  json?: boolean;
-  progress?: boolean;
-};
+type TestOptions = { concurrency?: number; visitors?: number; perVisitor?: number; alpha?: number };
+type MonitorOptions = { rate?: number; window?: number; interval?: number; duration?: number };
+type RequestOptions = { path?: string; header?: Record<string, string>; timeout?: number };
+type Options = TestOptions & MonitorOptions & RequestOptions & { json?: boolean; progress?: boolean };
 
 function withRequestOptions(command: Command): Command {
   return command
@@ -180,12 +170,7 @@ function addTest(root: Command, capture: Capture): void {
     .argument('[N]', 'requests to send (default 100)');
   addCounts(test, [
     ['--concurrency <C>', 'requests in flight (default 10)', 1, 1000],
-    [
-      '--visitors <V>',
-      'simulate V visitors with their own cookie jars instead of N plain requests',
-      1,
-      100_000,
-    ],
+    ['--visitors <V>', 'simulate V visitors with their own cookie jars instead of N plain requests', 1, 1e5],
     ['--per-visitor <K>', 'requests each visitor makes, one after another (default 5)', 1, 1000],
   ])
     .addOption(single('--alpha <A>', 'significance level of the chi-square test (default 0.001)', alpha))
