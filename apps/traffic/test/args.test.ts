@@ -130,7 +130,7 @@ describe('parseInvocation: every bad input names what is wrong', () => {
     [['test', '0'], /N .* from 1 to 1000000, got "0"/],
     [['test', '1e3'], /got "1e3"/],
     [['test', '10', '20'], /unexpected argument "20" for `test`/],
-    [['test', '--concurrency'], /option --concurrency needs a value \(C\)/],
+    [['test', '--concurrency'], /option '--concurrency <C>' argument missing/],
     [['test', '--concurrency', '--json'], /option --concurrency needs a value/],
     [['test', '--concurrency', '0'], /--concurrency must be a whole number from 1 to 1000, got "0"/],
     [['test', '--concurrency', '2.5'], /--concurrency .* got "2.5"/],
