@@ -23,6 +23,7 @@ export type Write = (text: string) => void;
 const READY_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 5_000;
 
+/** A part of `pnpm dev` that failed. Not an AppError: it ends dev as its last line, never mapped to a status. */
 export class PartFailure extends Error {
   override name = 'PartFailure';
   constructor(

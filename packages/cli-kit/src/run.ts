@@ -20,6 +20,7 @@ export interface RunResult {
   timedOut?: boolean;
 }
 
+/** A child program that failed, with its output's tail; not an AppError: the caller decides what that failure means. */
 export class CommandError extends Error {
   constructor(
     readonly command: string,

@@ -80,7 +80,10 @@ export async function apiGet<T>(url: string, config?: AxiosRequestConfig): Promi
   return { data: response.data, servedBy: readServedBy(response) };
 }
 
-/** A failed API call in one shape for the UI: HTTP status (null when no response) and a readable message. */
+/**
+ * A failed API call in one shape for the UI: HTTP status (null when no response) and a readable message. Not an
+ * AppError: it carries the answer's code as received, and the UI bundle stays free of the server-side code table.
+ */
 export class ApiError extends Error {
   constructor(
     message: string,
