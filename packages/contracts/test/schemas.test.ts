@@ -22,21 +22,7 @@ import {
   VISITOR_COOKIE,
 } from '../src/names.js';
 import { testReportSchema } from '../src/traffic-report.js';
-
-const movie = {
-  id: 19404,
-  title: 'Dilwale Dulhania Le Jayenge',
-  original_title: 'दिलवाले दुल्हनिया ले जायेंगे',
-  original_language: 'hi',
-  overview: null,
-  release_date: '1995-10-20',
-  genre_ids: [35, 18],
-  vote_average: 8.5,
-  vote_count: 4485,
-  popularity: 7.4,
-  poster_path: '/rfcy6Gd3.jpg',
-  backdrop_path: null,
-};
+import { movie } from './movie-fixture.js';
 
 const ok = (schema: { safeParse: (v: unknown) => { success: boolean } }, value: unknown) =>
   schema.safeParse(value).success;
