@@ -138,10 +138,11 @@ async function settle<T>(done: Promise<T>): Promise<T> {
   return result as T;
 }
 
-/** Runs one forwarded request to its end on the fake clock. */
-async function forward(scenario: Scenario) {
+/** Starts one forwarded request; `prepare` sets the client's state (gone, or already answered) before it starts. */
+function startForward(scenario: Scenario, prepare?: (client: FakeClient) => void) {
   const upstream = new FakeUpstream(scenario.replies);
   const client = new FakeClient();
+  prepare?.(client);
   const method = scenario.method ?? 'GET';
   const start = Date.now();
   const done = forwardWithRetries({
@@ -156,6 +157,12 @@ async function forward(scenario: Scenario) {
     res: client.res as unknown as ServerResponse,
     answer: client.answer,
   });
+  return { done, upstream, client, start };
+}
+
+/** Runs one forwarded request to its end on the fake clock. */
+async function forward(scenario: Scenario, prepare?: (client: FakeClient) => void) {
+  const { done, upstream, client, start } = startForward(scenario, prepare);
   const outcome = await settle(done);
   return {
     outcome,
@@ -443,20 +450,7 @@ describe('route timeout', () => {
   });
 
   it('stops the route timer as soon as the request ends', async () => {
-    const upstream = new FakeUpstream([{ status: 200 }]);
-    const client = new FakeClient();
-    const done = forwardWithRetries({
-      pool: upstream as unknown as Pool,
-      path: '/',
-      method: 'GET',
-      headers: {},
-      body: undefined,
-      policy: retryPolicyOf(routeRule()),
-      idempotent: true,
-      routeTimeoutMs: 1000,
-      res: client.res as unknown as ServerResponse,
-      answer: client.answer,
-    });
+    const { done } = startForward({ replies: [{ status: 200 }], routeTimeoutMs: 1000 });
     await vi.advanceTimersByTimeAsync(1);
     expect(await done).toEqual({ kind: 'answered' });
     expect(vi.getTimerCount()).toBe(0);
@@ -493,41 +487,20 @@ describe('failures after the answer started', () => {
   });
 
   it('cuts without a flag when the client had the whole answer', async () => {
-    const upstream = new FakeUpstream([{ status: 200, bodyError: coded('ECONNRESET') }]);
-    const client = new FakeClient();
-    client.res.writableFinished = true;
-    const done = forwardWithRetries({
-      pool: upstream as unknown as Pool,
-      path: '/',
-      method: 'GET',
-      headers: {},
-      body: undefined,
-      policy: retryPolicyOf(routeRule()),
-      idempotent: true,
-      routeTimeoutMs: 0,
-      res: client.res as unknown as ServerResponse,
-      answer: client.answer,
-    });
-    expect(await settle(done)).toEqual({ kind: 'cut', flag: undefined });
+    const { outcome } = await forward(
+      { replies: [{ status: 200, bodyError: coded('ECONNRESET') }] },
+      (client) => {
+        client.res.writableFinished = true;
+      },
+    );
+    expect(outcome).toEqual({ kind: 'cut', flag: undefined });
   });
 
   it('cuts when the client left before any answer', async () => {
-    const upstream = new FakeUpstream([{ error: coded('ECONNREFUSED') }]);
-    const client = new FakeClient();
-    client.res.destroyed = true;
-    const done = forwardWithRetries({
-      pool: upstream as unknown as Pool,
-      path: '/',
-      method: 'GET',
-      headers: {},
-      body: undefined,
-      policy: retryPolicyOf(routeRule()),
-      idempotent: true,
-      routeTimeoutMs: 0,
-      res: client.res as unknown as ServerResponse,
-      answer: client.answer,
+    const { outcome, upstream } = await forward({ replies: [{ error: coded('ECONNREFUSED') }] }, (client) => {
+      client.res.destroyed = true;
     });
-    expect(await settle(done)).toEqual({ kind: 'cut', flag: 'DC' });
+    expect(outcome).toEqual({ kind: 'cut', flag: 'DC' });
     expect(upstream.tries).toHaveLength(1);
   });
 });

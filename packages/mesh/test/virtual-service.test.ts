@@ -7,26 +7,16 @@ import {
   matchRequest,
   parseDuration,
   parseSplit,
-  parseVirtualService,
   parseWeight,
   type RequestInfo,
   rewritePath,
   shouldMirror,
   splitOf,
   summarizeRules,
-  type VirtualService,
   validateWeights,
   withWeights,
 } from '../src/index.js';
-
-function virtualService(http: unknown[], name = 'movie-backend'): VirtualService {
-  return parseVirtualService({
-    apiVersion: 'networking.istio.io/v1',
-    kind: 'VirtualService',
-    metadata: { name, namespace: 'movies' },
-    spec: { hosts: ['*'], gateways: ['istio-gateway'], http },
-  });
-}
+import { virtualService } from './virtual-service-fixture.js';
 
 const v1 = { destination: { host: 'movie-backend', subset: 'v1' } };
 const v2 = { destination: { host: 'movie-backend', subset: 'v2' } };

@@ -1,17 +1,9 @@
 /** A requested split, checked and applied: unit tests on hand-written VirtualServices (no kubectl). */
 import { describe, expect, it } from 'vitest';
 import { WeightsError } from '../src/errors.js';
-import { parseVirtualService, type VirtualService } from '../src/virtual-service.js';
+import type { VirtualService } from '../src/virtual-service.js';
 import { validateWeights, withWeights } from '../src/weights.js';
-
-function virtualService(http: unknown[], name = 'movie-backend'): VirtualService {
-  return parseVirtualService({
-    apiVersion: 'networking.istio.io/v1',
-    kind: 'VirtualService',
-    metadata: { name, namespace: 'movies' },
-    spec: { hosts: ['*'], gateways: ['istio-gateway'], http },
-  });
-}
+import { virtualService } from './virtual-service-fixture.js';
 
 const to = (subset: string, weight?: number) => ({
   destination: { host: 'movie-backend', subset },
